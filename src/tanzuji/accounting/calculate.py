@@ -1,0 +1,108 @@
+"""Calculate a study file: the one entry point the CLI (and later the server) calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tanzuji import __version__
+from tanzuji.accounting import breakdown
+from tanzuji.accounting.montecarlo import run_monte_carlo
+from tanzuji.accounting.result import Note, Provenance, Sensitivity, StudyResult
+from tanzuji.accounting.sensitivity import (
+    alternatives,
+    exchange_elasticities,
+    parameter_sensitivity,
+)
+from tanzuji.accounting.solve import Solution, solve
+from tanzuji.model.compile import CompiledStudy, compile_study
+from tanzuji.model.loader import LineMap, load_study
+from tanzuji.model.study import Study
+
+
+@dataclass
+class StudyFile:
+    path: Path
+    study: Study
+    lines: LineMap
+    sha256: str  # of the study file and the factor tables it names, in order
+
+    def compile(self, study: Study | None = None, gwp: str | None = None,
+                factor_map: dict[str, str] | None = None) -> CompiledStudy:
+        return compile_study(study or self.study, self.lines, str(self.path), self.path.parent,
+                             gwp=gwp, factor_map=factor_map)
+
+
+def open_study(path: str | Path) -> StudyFile:
+    p = Path(path)
+    study, lines = load_study(p)
+    digest = hashlib.sha256(p.read_bytes())
+    inputs = [*study.background.factor_tables, *(d.file for d in study.background.databases)]
+    for name in inputs:
+        for f in (p.parent / name, (p.parent / name).with_suffix(".json")):
+            if f.is_file() and (f.suffix != ".json" or name.endswith(".npz")):
+                digest.update(f.read_bytes())
+    return StudyFile(p, study, lines, digest.hexdigest())
+
+
+def calculate(path: str | Path, *, gwp: str | None = None, iterations: int = 0, seed: int = 0,
+              sensitivity: bool = False, progress: Callable[[int], None] | None = None,
+              tree_cutoff: float = 0.01) -> StudyResult:
+    """Load, compile and solve a study; optionally Monte Carlo and sensitivity analysis."""
+    sf = open_study(path)
+    compiled = sf.compile(gwp=gwp)
+    sol = solve(compiled)
+    result = build_result(sf, sol, tree_cutoff)
+    if iterations > 0:
+        result.uncertainty = run_monte_carlo(compiled, sol, iterations, seed, progress)
+    if sensitivity:
+        def recompile(study: Study | None = None, gwp: str | None = gwp,
+                      factor_map: dict[str, str] | None = None) -> CompiledStudy:
+            return sf.compile(study=study, gwp=gwp, factor_map=factor_map)
+
+        result.sensitivity = Sensitivity(
+            exchanges=exchange_elasticities(sol),
+            parameters=parameter_sensitivity(sol),
+            alternatives=alternatives(sol, recompile),
+        )
+    return result
+
+
+def build_result(sf: StudyFile, sol: Solution, tree_cutoff: float = 0.01) -> StudyResult:
+    comp = sol.compiled
+    info = comp.study.study
+    items = breakdown.line_items(sol)
+    product_c, packaging_c = breakdown.biogenic_carbon(sol)
+    unit = f"kg CO2e per {info.unit.quantity:g} {info.unit.unit}"
+    return StudyResult(
+        product=info.product.name,
+        unit=unit,
+        functional_unit=f"{info.unit.kind} unit: {info.unit.description}",
+        result_type=info.result_type,
+        total=sol.total,
+        by_stage=breakdown.by_stage(sol),
+        by_gas=breakdown.by_gas(sol),
+        **breakdown.categories(sol),
+        biogenic_carbon_content=product_c,
+        biogenic_carbon_content_packaging=packaging_c,
+        primary_data_share=breakdown.primary_data_share(items),
+        hotspots=breakdown.hotspots(sol),
+        contributions=items,
+        tree=breakdown.supply_tree(sol, cutoff=tree_cutoff),
+        notes=[Note.model_validate(n.to_dict()) for n in comp.notes],
+        provenance=Provenance(
+            study_id=info.id,
+            model_sha256=sf.sha256,
+            gwp=info.gwp,
+            pcr=info.pcr,
+            software_version=__version__,
+            factors=[{"id": f.id, "source": f.source, "year": f.year, "kind": f.kind}
+                     for f in comp.factors_used.values()],
+            databases=[{"id": b.database.id, "file": str(b.database.path),
+                        "activities": b.size} for b in comp.background],
+            computed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        ),
+    )

@@ -1,0 +1,142 @@
+"""The result of a study: computed once, read by the CLI, reports, declarations and labels.
+
+All values are kg CO2e per functional or declared unit. ``by_stage`` and ``by_gas`` each add
+up to ``total``, and so do the five reporting categories of REP-02: ``fossil`` (fossil GHG,
+excluding aircraft and dLUC), ``biogenic_emissions``, ``biogenic_removals`` (negative),
+``dluc`` and ``aircraft``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from tanzuji.model.study import Stage
+
+STAGES = [s.value for s in Stage]
+
+
+class Summary(BaseModel):
+    """Monte Carlo statistics of one quantity."""
+
+    mean: float
+    median: float
+    sd: float
+    p2_5: float
+    p97_5: float
+
+
+class Uncertainty(Summary):
+    iterations: int
+    seed: int
+    method: str = Field(description="how the engine solved the draws")
+    deterministic: float = Field(description="the deterministic total, for comparison")
+    by_stage: dict[str, Summary]
+    note: str = (
+        "Lognormal amounts use their stated value as the median, so the Monte Carlo mean lies "
+        "above the deterministic result when spreads are large."
+    )
+
+
+class ProcessContribution(BaseModel):
+    process: str
+    name: str
+    stage: str
+    value: float
+    share: float = Field(description="percent of the total")
+
+
+class LineItem(BaseModel):
+    """One input, emission or removal line of the study and what it contributes."""
+
+    path: str
+    line: int | None
+    label: str
+    process: str
+    stage: str
+    value: float
+    share: float
+    data: str = Field(description="primary (site) or secondary data")
+
+
+class TreeNode(BaseModel):
+    """A supply-chain tree node (for Sankey diagrams): cumulative value of ``amount``."""
+
+    name: str
+    kind: str = Field(description="process, background (database activity), emission or other")
+    amount: float | None = None
+    unit: str | None = None
+    value: float
+    share: float
+    children: list[TreeNode] = Field(default_factory=list)
+
+
+class SensitivityItem(BaseModel):
+    kind: str = Field(description="exchange or parameter")
+    path: str
+    line: int | None = None
+    label: str
+    elasticity: float = Field(description="% change of the total per % change of the amount")
+    low: float | None = Field(None, description="total at the low value (parameters)")
+    high: float | None = Field(None, description="total at the high value (parameters)")
+    low_value: float | None = None
+    high_value: float | None = None
+
+
+class Alternative(BaseModel):
+    """A methodological choice computed side by side with the base case (SENS-01)."""
+
+    choice: str = Field(description="gwp, allocation or electricity")
+    name: str
+    total: float
+    difference: float
+    relative_difference: float = Field(description="percent of the base total")
+
+
+class Sensitivity(BaseModel):
+    exchanges: list[SensitivityItem]
+    parameters: list[SensitivityItem]
+    alternatives: list[Alternative]
+
+
+class Note(BaseModel):
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+
+class Provenance(BaseModel):
+    study_id: str
+    model_sha256: str
+    gwp: str
+    pcr: str
+    software_version: str
+    factors: list[dict[str, str | int | None]]
+    databases: list[dict[str, str | int]] = Field(default_factory=list)
+    computed_at: str
+
+
+class StudyResult(BaseModel):
+    product: str
+    unit: str = Field(description="kg CO2e per the functional or declared unit")
+    functional_unit: str
+    result_type: str
+    total: float
+    by_stage: dict[str, float]
+    by_gas: dict[str, float]
+    fossil: float
+    biogenic_emissions: float
+    biogenic_removals: float
+    dluc: float
+    aircraft: float
+    biogenic_carbon_content: float = Field(description="kg C per unit in the product (BIO-02)")
+    biogenic_carbon_content_packaging: float
+    primary_data_share: float = Field(description="percent of the total from primary data")
+    hotspots: list[ProcessContribution]
+    contributions: list[LineItem]
+    tree: TreeNode
+    uncertainty: Uncertainty | None = None
+    sensitivity: Sensitivity | None = None
+    notes: list[Note]
+    provenance: Provenance

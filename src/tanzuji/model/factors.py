@@ -1,0 +1,256 @@
+"""Background factors: the study's factor tables (CSV) and the shipped official electricity factors.
+
+A factor is the cradle-to-gate (or as stated) footprint of one unit of something bought in. It
+is either one CO2e value (``co2e``, computed by its publisher with the GWP set named in
+``gwp``) or a breakdown by gas in kg per unit (columns named after gases: ``CO2``, ``CH4``,
+``N2O``, ``SF6``, ``CF4``, …), which the study's own GWP set characterises. ``origin`` says
+which reporting category the emissions belong to (fossil, biogenic, dluc, aircraft).
+
+Shipped factor ids (``ipcc``/MEE announcements in ``data/``):
+
+* ``cn-elec-cf:<year>:<item>`` life-cycle carbon-footprint factors, kg CO2e/kWh, items
+  ``national``, ``coal``, ``gas``, ``hydro``, ``nuclear``, ``wind``, ``pv``, ``csp``, ``biomass``,
+  ``td-excl-losses``, ``td-incl-losses``;
+* ``cn-elec-co2:<year>:<item>`` operational CO2 emission factors, kg CO2/kWh, items
+  ``national``, ``national-excl-traded-nonfossil``, ``national-fossil``, the grid regions
+  ``north``, ``northeast``, ``east``, ``central``, ``northwest``, ``south``, ``southwest``, and
+  provinces by ISO 3166-2 code (``CN-JS``);
+* ``electricity:<where>``: a shorthand resolved with the study's ``background.electricity``
+  setting (carbon-footprint factors by default; see :func:`resolve_electricity`).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from tanzuji.gwp import GWPError, canonical_gas
+from tanzuji.model.errors import Problem, StudyError
+from tanzuji.model.study import Origin
+from tanzuji.units import UnitError, parse_unit
+
+CARBON_FOOTPRINT = "carbon_footprint_factor"
+CO2_ONLY = "co2_emission_factor"
+_KINDS = (CARBON_FOOTPRINT, CO2_ONLY)
+_META_COLUMNS = {
+    "id", "name", "name_zh", "unit", "co2e", "gwp", "origin", "kind", "geography", "year",
+    "source", "gsd", "sigma", "boundary", "comment", "data",
+    # catalogue metadata of the factor database; a study reads past them
+    "geography_level", "technology", "cpc", "hs", "cn_stat_code", "biogenic_carbon", "method",
+    "publisher", "table", "url", "licence", "published",
+}
+
+
+@dataclass(frozen=True)
+class Factor:
+    id: str
+    name: str
+    unit: str
+    origin: Origin = Origin.fossil
+    co2e: float | None = None  # kg CO2e per unit, as published
+    gwp: str | None = None  # the set the publisher used for co2e
+    gases: dict[str, float] = field(default_factory=dict)  # kg gas per unit
+    kind: str = CARBON_FOOTPRINT
+    geography: str | None = None
+    year: int | None = None
+    source: str | None = None
+    sigma: float = 0.0  # lognormal spread of ln(value); 0 = certain
+    file: str | None = None
+    line: int | None = None
+
+
+_CF_ITEMS = {
+    "national average electricity carbon footprint": "national",
+    "coal-fired generation": "coal",
+    "gas-fired generation": "gas",
+    "hydropower": "hydro",
+    "nuclear": "nuclear",
+    "wind": "wind",
+    "solar PV": "pv",
+    "concentrated solar (CSP)": "csp",
+    "biomass": "biomass",
+    "transmission & distribution, excluding line losses": "td-excl-losses",
+    "transmission & distribution, including line losses": "td-incl-losses",
+}
+_CO2_NATIONAL = {
+    "grid_average_all_generation": "national",
+    "national_average_excluding_market_traded_nonfossil": "national-excl-traded-nonfossil",
+    "national_fossil_generation_average": "national-fossil",
+}
+_REGIONS = {
+    "North China grid": "north", "Northeast China grid": "northeast", "East China grid": "east",
+    "Central China grid": "central", "Northwest China grid": "northwest",
+    "South China (CSG) grid": "south", "Southwest China grid": "southwest",
+}
+
+
+def _read_package_csv(name: str) -> list[dict[str, str]]:
+    with (resources.files("tanzuji") / "data" / name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def official_electricity_factors() -> dict[str, Factor]:
+    """Every shipped official Chinese electricity factor, by id."""
+    out: dict[str, Factor] = {}
+    for row in _read_package_csv("cn_electricity_carbon_footprint_factors.csv"):
+        item = _CF_ITEMS[row["item_en"]]
+        fid = f"cn-elec-cf:{row['data_year']}:{item}"
+        out[fid] = Factor(
+            id=fid, name=f"{row['item_en']} ({row['item_zh']}), {row['data_year']}",
+            unit="kWh", co2e=float(row["value"]), gwp=None, kind=CARBON_FOOTPRINT,
+            geography="CN", year=int(row["data_year"]),
+            source=f"{row['announcement']}, published {row['published_date']}",
+        )
+    for row in _read_package_csv("cn_grid_electricity_co2_factors.csv"):
+        if row["level"] == "national":
+            item = _CO2_NATIONAL[row["factor_type"]]
+        elif row["level"] == "regional":
+            item = _REGIONS[row["region_en"]]
+        else:
+            item = row["iso_3166_2"]
+        fid = f"cn-elec-co2:{row['data_year']}:{item}"
+        out[fid] = Factor(
+            id=fid, name=f"grid CO2 emission factor {row['region_en']} ({row['region_zh']}), "
+            f"{row['data_year']}",
+            unit="kWh", gases={"CO2": float(row["value"])}, kind=CO2_ONLY,
+            geography=row["iso_3166_2"] or row["region_en"], year=int(row["data_year"]),
+            source=f"{row['announcement']}, published {row['published_date']}",
+        )
+    return out
+
+
+def resolve_electricity(where: str, kind: str, year: int | None) -> str:
+    """Id of the official factor an ``electricity:<where>`` shorthand stands for.
+
+    Carbon-footprint factors are published nationally and per generation type only; a province
+    or grid region therefore needs ``kind: co2_emission_factor`` (and then draws ELEC-01).
+    """
+    prefix = "cn-elec-cf" if kind == CARBON_FOOTPRINT else "cn-elec-co2"
+    table = official_electricity_factors()
+    item = "national" if where.upper() in ("CN", "CHINA", "NATIONAL") else where
+    years = sorted(
+        {f.year for f in table.values() if f.id.startswith(prefix + ":") and f.year}, reverse=True
+    )
+    chosen = year if year is not None else years[0]
+    fid = f"{prefix}:{chosen}:{item}"
+    if fid not in table:
+        known = sorted({i.split(":")[2] for i in table if i.startswith(f"{prefix}:{chosen}:")})
+        hint = ""
+        if chosen not in years:
+            hint = f" (no {kind} is published for {chosen})"
+        elif kind == CARBON_FOOTPRINT and item not in known:
+            hint = (" (carbon-footprint factors are published for China as a whole and per "
+                    "generation type; provincial and regional grids have CO2 emission factors "
+                    "only: set background.electricity.kind: co2_emission_factor)")
+        raise KeyError(
+            f"no official {kind} for {where!r} in {chosen}{hint}; "
+            f"available: {', '.join(known)}; years: {', '.join(map(str, years))}"
+        )
+    return fid
+
+
+def read_factor_table(path: Path) -> dict[str, Factor]:
+    """Read a factor CSV; every problem names the file, line and column."""
+    problems: list[Problem] = []
+    out: dict[str, Factor] = {}
+    name = str(path)
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise StudyError([Problem("factor-table", f"cannot read: {exc}", name)]) from None
+    with fh:
+        raw = fh.readlines()
+    # comment lines (#) are dropped, but errors still cite the file's own line numbers
+    kept = [(n, text) for n, text in enumerate(raw, 1) if not text.lstrip().startswith("#")]
+    reader = csv.DictReader(text for _, text in kept)
+    columns = reader.fieldnames or []
+    header_line = kept[0][0] if kept else 1
+    for required in ("id", "unit"):
+        if required not in columns:
+            raise StudyError(
+                [Problem("factor-table", f"missing column {required!r}", name, header_line)]
+            )
+    gas_columns: dict[str, str] = {}
+    for col in columns:
+        if col in _META_COLUMNS:
+            continue
+        try:
+            gas_columns[col] = canonical_gas(col)
+        except GWPError:
+            problems.append(Problem("factor-table", f"unknown column {col!r} (neither a "
+                                    "known field nor a greenhouse gas)", name, header_line,
+                                    col))
+    for row in reader:
+        line = kept[reader.line_num - 1][0]
+        try:
+            factor = _factor_from_row(row, gas_columns, name, line)
+        except ValueError as exc:
+            field_name = exc.args[1] if len(exc.args) > 1 else None
+            problems.append(Problem("factor-table", str(exc.args[0]), name, line, field_name))
+            continue
+        if factor.id in out:
+            problems.append(Problem("factor-table", f"duplicate id {factor.id!r}", name,
+                                    line, "id"))
+        out[factor.id] = factor
+    if problems:
+        raise StudyError(problems)
+    return out
+
+
+def _number(row: dict[str, str], col: str) -> float | None:
+    text = (row.get(col) or "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{col} must be a number, not {text!r}", col) from None
+
+
+def _factor_from_row(
+    row: dict[str, str], gas_columns: dict[str, str], file: str, line: int
+) -> Factor:
+    fid = (row.get("id") or "").strip()
+    if not fid:
+        raise ValueError("empty id", "id")
+    unit = (row.get("unit") or "").strip()
+    try:
+        parse_unit(unit)
+    except UnitError as exc:
+        raise ValueError(str(exc), "unit") from None
+    gases: dict[str, float] = {}
+    for col, gas in gas_columns.items():
+        value = _number(row, col)
+        if value is not None:
+            gases[gas] = gases.get(gas, 0.0) + value
+    co2e = _number(row, "co2e")
+    if co2e is None and not gases:
+        raise ValueError("give co2e or at least one gas column", "co2e")
+    origin_text = (row.get("origin") or "fossil").strip()
+    try:
+        origin = Origin(origin_text)
+    except ValueError:
+        raise ValueError(f"origin must be one of {', '.join(o.value for o in Origin)}",
+                         "origin") from None
+    kind = (row.get("kind") or CARBON_FOOTPRINT).strip()
+    if kind not in _KINDS:
+        raise ValueError(f"kind must be one of {', '.join(_KINDS)}", "kind")
+    gsd, sigma = _number(row, "gsd"), _number(row, "sigma")
+    if gsd is not None and gsd < 1.0:
+        raise ValueError("gsd must be at least 1", "gsd")
+    spread = sigma if sigma is not None else (math.log(gsd) if gsd else 0.0)
+    if spread < 0:
+        raise ValueError("sigma must not be negative", "sigma")
+    year = _number(row, "year")
+    gwp = (row.get("gwp") or "").strip().upper() or None
+    return Factor(
+        id=fid, name=(row.get("name") or fid).strip(), unit=unit, origin=origin, co2e=co2e,
+        gwp=gwp, gases=gases, kind=kind, geography=(row.get("geography") or None),
+        year=int(year) if year is not None else None, source=(row.get("source") or None),
+        sigma=spread, file=file, line=line,
+    )
