@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -21,8 +18,7 @@ from tanzuji.matrixfile import (
     load_matrix_file,
     score_matrix_file,
 )
-
-GEN_SYSTEM = Path(__file__).resolve().parents[1] / ".." / "shared" / "bench" / "gen_system.py"
+from tests import synthetic
 
 
 def _arrays() -> dict[str, np.ndarray[Any, Any]]:
@@ -139,20 +135,8 @@ def test_length_mismatch(tmp_path: Path) -> None:
         load_matrix_file(_write(tmp_path, arrays))
 
 
-def _gen_system() -> ModuleType:
-    if not GEN_SYSTEM.is_file():
-        pytest.skip(f"benchmark generator not found at {GEN_SYSTEM}")
-    spec = importlib.util.spec_from_file_location("gen_system", GEN_SYSTEM)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_system", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_generated_file_scores_equal_forward_solves(tmp_path: Path) -> None:
-    gen = _gen_system()
-    path = gen.save(gen.generate(n=300, seed=3, n_demands=12, n_hubs=20), tmp_path)
+    path, _ = synthetic.write(tmp_path, n=300, seed=3, n_demands=12)
     result = score_matrix_file(path)
     system, demands, tech_sigma, _ = load_matrix_file(path)
     assert len(result["activity_scores"]) == 300 and len(result["demand_scores"]) == 12

@@ -186,6 +186,32 @@ def load_matrix_file(
             arrays["bio_sigma"].astype(np.float64))
 
 
+def save_matrix_file(path: str | Path, arrays: dict[str, npt.NDArray[Any]], n_activities: int,
+                     n_flows: int, activities: list[dict[str, str]] | None = None) -> Path:
+    """Write ``arrays`` (all of ``ARRAY_NAMES``) and the sidecar with sizes and sha256s.
+
+    ``activities`` (a name and unit per activity) lets studies link to the database by name.
+    The file is checked by :func:`load_matrix_file` before this returns, so what is written
+    can always be read back.
+    """
+    path = Path(path)
+    missing = [k for k in ARRAY_NAMES if k not in arrays]
+    if missing:
+        raise MatrixFileError(f"{path}: missing arrays {', '.join(missing)}")
+    if activities is not None and len(activities) != n_activities:
+        raise MatrixFileError(f"{path}: {len(activities)} activity labels for "
+                              f"{n_activities} activities")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **{k: arrays[k] for k in ARRAY_NAMES})
+    meta: dict[str, Any] = {"n_activities": n_activities, "n_flows": n_flows,
+                            "sha256": {k: _sha256(arrays[k]) for k in ARRAY_NAMES}}
+    if activities is not None:
+        meta["activities"] = activities
+    path.with_suffix(".json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    load_matrix_file(path)
+    return path
+
+
 def score_matrix_file(path: str | Path) -> dict[str, list[float]]:
     """kg CO2e of every demand in the file and of one unit of every activity.
 

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from scipy.sparse.linalg import spsolve
 
 from tanzuji.accounting.calculate import calculate
 from tanzuji.model.errors import StudyError
+from tests import synthetic
 from tests.conftest import WriteStudy, study_dict
-
-SHARED_BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"
 
 
 @pytest.fixture
 def database(tmp_path: Path) -> tuple[Path, np.ndarray]:
-    """A 300-activity synthetic database (with loops) and the kg CO2e of one unit of each."""
-    sys.path.insert(0, str(SHARED_BENCH))
-    try:
-        import gen_system
-    finally:
-        sys.path.remove(str(SHARED_BENCH))
-    system = gen_system.generate(n=300, seed=3)
-    npz = gen_system.save(system, tmp_path, stem="bg")
-    meta = json.loads(npz.with_suffix(".json").read_text())
-    meta["activities"] = [{"name": f"activity {i}", "unit": "kg"} for i in range(300)]
-    npz.with_suffix(".json").write_text(json.dumps(meta))
-    a, b, c = gen_system.to_scipy(system)
-    return npz, spsolve(a.T.tocsc(), b.T @ c)
+    """A 300-activity random database (with loops) and the kg CO2e of one unit of each."""
+    return synthetic.write(tmp_path, n=300, seed=3)
 
 
 def _study(extra_input: dict[str, Any] | None = None) -> dict[str, Any]:
