@@ -202,7 +202,7 @@ def save_matrix_file(path: str | Path, arrays: dict[str, npt.NDArray[Any]], n_ac
         raise MatrixFileError(f"{path}: {len(activities)} activity labels for "
                               f"{n_activities} activities")
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **{k: arrays[k] for k in ARRAY_NAMES})
+    np.savez_compressed(path, **{k: arrays[k] for k in ARRAY_NAMES})  # type: ignore[arg-type]
     meta: dict[str, Any] = {"n_activities": n_activities, "n_flows": n_flows,
                             "sha256": {k: _sha256(arrays[k]) for k in ARRAY_NAMES}}
     if activities is not None:
