@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install bench clean
+.PHONY: run test test-postgres lint install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/tanzuji db init
 	$(BIN)/tanzuji demo
 
 lint: $(STAMP)
@@ -24,9 +25,15 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -q
 
+# The same suite against the PostgreSQL server of this machine (.ci/run runs both).
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/tanzuji_test
+test-postgres: $(STAMP)
+	TANZUJI_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q
+
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/factors.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

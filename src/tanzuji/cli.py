@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
@@ -18,7 +16,9 @@ from rich.table import Table
 from tanzuji import __version__
 from tanzuji.accounting.calculate import calculate, open_study
 from tanzuji.accounting.result import StudyResult
-from tanzuji.model.errors import Problem, StudyError
+from tanzuji.console import err, out
+from tanzuji.console import errors as _errors
+from tanzuji.dbcli import db_app
 
 app = typer.Typer(
     name="tanzuji",
@@ -27,31 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-
-def _fail(problems: list[Problem], code: int = 2) -> None:
-    for p in problems:
-        err.print(f"[bold red]error[/] {escape(str(p))}", highlight=False)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn every failure into a clear message and a non-zero exit: never a traceback."""
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except StudyError as exc:
-        _fail(exc.problems)
-    except (OSError, ValueError) as exc:
-        _fail([Problem("error", str(exc))])
-    except Exception as exc:  # an internal error is still reported, not dumped
-        _fail([Problem("internal", f"{type(exc).__name__}: {exc}")], code=3)
-
-
+app.add_typer(db_app, name="db")
 def _progress(total: int) -> tuple[Progress, Callable[[int], None]]:
     bar = Progress("Monte Carlo", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                    console=err, transient=True)
@@ -73,21 +49,40 @@ def calc(
     sensitivity: Annotated[
         bool, typer.Option("--sensitivity", help="exchanges, parameters and alternatives")
     ] = False,
+    release: Annotated[
+        list[str] | None,
+        typer.Option("--release", help="recompute under another release of a pinned dataset "
+                                       "(e.g. starter@2) and show the effect; repeatable"),
+    ] = None,
 ) -> None:
     """Calculate the carbon footprint of a study."""
     with _errors():
+        swaps = release or []
         if mc and not as_json and sys.stderr.isatty():
             bar, advance = _progress(mc)
             with bar:
                 result = calculate(study, gwp=gwp, iterations=mc, seed=seed,
-                                   sensitivity=sensitivity, progress=advance)
+                                   sensitivity=sensitivity, progress=advance, releases=swaps)
         else:
             result = calculate(study, gwp=gwp, iterations=mc, seed=seed,
-                               sensitivity=sensitivity)
+                               sensitivity=sensitivity, releases=swaps)
+        pinned = calculate(study, gwp=gwp) if swaps else None
         if as_json:
-            out.print_json(result.model_dump_json())
+            doc = result.model_dump(mode="json")
+            if pinned is not None:
+                doc["pinned"] = {"releases": pinned.provenance.releases, "total": pinned.total,
+                                 "by_stage": pinned.by_stage,
+                                 "difference": result.total - pinned.total}
+            out.print_json(json.dumps(doc, ensure_ascii=False))
         else:
             print_result(result)
+            if pinned is not None:
+                change = result.total - pinned.total
+                share = f" ({100 * change / pinned.total:+.2f} %)" if pinned.total else ""
+                out.print(f"under the pinned releases {', '.join(pinned.provenance.releases)}: "
+                          f"{_fmt(pinned.total)}; under {', '.join(result.provenance.releases)}"
+                          f": {_fmt(result.total)}; difference {_fmt(change)}{share}",
+                          highlight=False)
 
 
 @app.command("validate")

@@ -44,6 +44,7 @@ def _table() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@lru_cache(maxsize=1)
 def _aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for row in _table():
@@ -59,6 +60,7 @@ def known_gases() -> list[str]:
     return [r["species_key"] for r in _table() if r["species_key"] not in split]
 
 
+@lru_cache(maxsize=512)
 def canonical_gas(gas: str) -> str:
     """Map a user's spelling (``HFC-134a``, ``hfc134a``, ``c-C4F8``) to the table's key."""
     aliases = _aliases()

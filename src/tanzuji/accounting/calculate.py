@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tanzuji import __version__
 from tanzuji.accounting import breakdown
 from tanzuji.accounting.montecarlo import run_monte_carlo
+from tanzuji.accounting.releases import PinnedFactors, load_pins
 from tanzuji.accounting.result import Note, Provenance, Sensitivity, StudyResult
 from tanzuji.accounting.sensitivity import (
     alternatives,
@@ -29,30 +30,36 @@ class StudyFile:
     study: Study
     lines: LineMap
     sha256: str  # of the study file and the factor tables it names, in order
+    pins: PinnedFactors
 
     def compile(self, study: Study | None = None, gwp: str | None = None,
                 factor_map: dict[str, str] | None = None) -> CompiledStudy:
         return compile_study(study or self.study, self.lines, str(self.path), self.path.parent,
-                             gwp=gwp, factor_map=factor_map)
+                             gwp=gwp, factor_map=factor_map, release_factors=self.pins.factors,
+                             flagged=self.pins.flagged)
 
 
-def open_study(path: str | Path) -> StudyFile:
+def open_study(path: str | Path, releases: Sequence[str] = ()) -> StudyFile:
+    """Load a study and the factors of the releases it pins (``releases`` swaps some)."""
     p = Path(path)
     study, lines = load_study(p)
+    pins = load_pins(study.background.releases, list(releases), str(p))
     digest = hashlib.sha256(p.read_bytes())
     inputs = [*study.background.factor_tables, *(d.file for d in study.background.databases)]
     for name in inputs:
         for f in (p.parent / name, (p.parent / name).with_suffix(".json")):
             if f.is_file() and (f.suffix != ".json" or name.endswith(".npz")):
                 digest.update(f.read_bytes())
-    return StudyFile(p, study, lines, digest.hexdigest())
+    return StudyFile(p, study, lines, digest.hexdigest(), pins)
 
 
 def calculate(path: str | Path, *, gwp: str | None = None, iterations: int = 0, seed: int = 0,
               sensitivity: bool = False, progress: Callable[[int], None] | None = None,
-              tree_cutoff: float = 0.01) -> StudyResult:
-    """Load, compile and solve a study; optionally Monte Carlo and sensitivity analysis."""
-    sf = open_study(path)
+              tree_cutoff: float = 0.01, releases: Sequence[str] = ()) -> StudyResult:
+    """Load, compile and solve a study; optionally Monte Carlo and sensitivity analysis.
+
+    ``releases`` recomputes the study under other releases of the datasets it pins."""
+    sf = open_study(path, releases)
     compiled = sf.compile(gwp=gwp)
     sol = solve(compiled)
     result = build_result(sf, sol, tree_cutoff)
@@ -103,6 +110,7 @@ def build_result(sf: StudyFile, sol: Solution, tree_cutoff: float = 0.01) -> Stu
                      for f in comp.factors_used.values()],
             databases=[{"id": b.database.id, "file": str(b.database.path),
                         "activities": b.size} for b in comp.background],
+            releases=sf.pins.releases,
             computed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         ),
     )

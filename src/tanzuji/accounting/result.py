@@ -114,6 +114,7 @@ class Provenance(BaseModel):
     software_version: str
     factors: list[dict[str, str | int | None]]
     databases: list[dict[str, str | int]] = Field(default_factory=list)
+    releases: list[str] = Field(default_factory=list, description="factor-database releases")
     computed_at: str
 
 

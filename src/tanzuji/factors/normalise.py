@@ -9,6 +9,7 @@ them into one canonical spelling through :func:`normalise_unit` and
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tanzuji.units import UnitError, conversion_factor, parse_unit
 
@@ -42,6 +43,7 @@ _CO2E_UNITS = {
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
+@lru_cache(maxsize=2048)
 def normalise_unit(text: str) -> str:
     """Canonical spelling of a unit (``公吨`` -> ``t``); raises UnitError when unknown."""
     raw = text.strip()

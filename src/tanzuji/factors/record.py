@@ -152,7 +152,7 @@ class FactorRecord(_Record):
             if not math.isfinite(amount):
                 raise ValueError(f"{gas}: amount must be finite")
             out[name] = out.get(name, 0.0) + amount
-        return out
+        return dict(sorted(out.items()))  # one order, so equal records serialise equally
 
     @model_validator(mode="after")
     def _has_value(self) -> FactorRecord:

@@ -316,9 +316,12 @@ def _uncertainty_fields(
 
 class _Compiler:
     def __init__(self, study: Study, lines: LineMap | None, file: str, base_dir: Path,
-                 factor_map: dict[str, str] | None = None) -> None:
+                 factor_map: dict[str, str] | None = None,
+                 release_factors: dict[str, Factor] | None = None,
+                 flagged: dict[str, str] | None = None) -> None:
         self.study = study
         self.factor_map = factor_map or {}
+        self.flagged = flagged or {}
         self.lines = lines
         self.file = file
         self.base_dir = base_dir
@@ -331,7 +334,8 @@ class _Compiler:
         self.flow_index: dict[Flow, int] = {}
         self.tech: list[tuple[int, int, Term, Source | None]] = []
         self.bio: list[tuple[int, int, Term, Source]] = []
-        self.factors: dict[str, Factor] = dict(official_electricity_factors())
+        self.factors: dict[str, Factor] = {**official_electricity_factors(),
+                                           **(release_factors or {})}
         self.factors_used: dict[str, Factor] = {}
         self.gwp = gwp_set(study.study.gwp)
         self.param_nodes: dict[str, int] = {}
@@ -745,11 +749,14 @@ class _Compiler:
         fid = self.factor_map.get(fid, fid)
         factor = self.factors.get(fid)
         if factor is None:
-            self.error("link", f"unknown factor {fid!r}: not in the study's factor tables nor "
-                       "among the shipped official factors", path)
+            self.error("link", f"unknown factor {fid!r}: not in the study's factor tables, "
+                       "its pinned releases, nor among the shipped official factors", path)
             return None
         if fid not in self.factors_used:
             self.factors_used[fid] = factor
+            if fid in self.flagged:
+                self.note("FACTOR-FLAG", f"factor {fid!r} is flagged by the factor database's "
+                          f"cross-validation: {self.flagged[fid]}", path)
             if factor.kind == CO2_ONLY:
                 self.note("ELEC-01", f"factor {fid!r} is a CO2-only emission factor: it misses "
                           "upstream supply and non-CO2 gases; GB/T 24067 asks for life-cycle "
@@ -903,11 +910,15 @@ def _fmt(path: tuple[str | int, ...]) -> str:
 
 def compile_study(study: Study, lines: LineMap | None = None, file: str = "<study>",
                   base_dir: Path | None = None, gwp: str | None = None,
-                  factor_map: dict[str, str] | None = None) -> CompiledStudy:
+                  factor_map: dict[str, str] | None = None,
+                  release_factors: dict[str, Factor] | None = None,
+                  flagged: dict[str, str] | None = None) -> CompiledStudy:
     """Compile a validated study; raise StudyError listing every dangling link, bad unit, …
 
     ``gwp`` overrides the study's GWP set (AR6, AR5, AR4); ``factor_map`` replaces factor ids
     (after ``electricity:`` shorthands are resolved), for methodological alternatives.
+    ``release_factors`` are the factors of the factor-database releases the study pins, and
+    ``flagged`` the quality findings on some of them (a study using one gets a note).
     """
     if gwp is not None:
         try:
@@ -916,4 +927,5 @@ def compile_study(study: Study, lines: LineMap | None = None, file: str = "<stud
             raise StudyError([Problem("gwp", str(exc), file, None, "gwp")]) from None
         info = study.study.model_copy(update={"gwp": name})
         study = study.model_copy(update={"study": info})
-    return _Compiler(study, lines, file, base_dir or Path("."), factor_map).run()
+    return _Compiler(study, lines, file, base_dir or Path("."), factor_map, release_factors,
+                     flagged).run()

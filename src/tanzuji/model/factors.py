@@ -22,27 +22,18 @@ Shipped factor ids (``ipcc``/MEE announcements in ``data/``):
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from tanzuji.gwp import GWPError, canonical_gas
+from tanzuji.factors.formats.csvfile import read_csv
+from tanzuji.factors.record import FactorRecord
 from tanzuji.model.errors import Problem, StudyError
 from tanzuji.model.study import Origin
-from tanzuji.units import UnitError, parse_unit
 
 CARBON_FOOTPRINT = "carbon_footprint_factor"
 CO2_ONLY = "co2_emission_factor"
-_KINDS = (CARBON_FOOTPRINT, CO2_ONLY)
-_META_COLUMNS = {
-    "id", "name", "name_zh", "unit", "co2e", "gwp", "origin", "kind", "geography", "year",
-    "source", "gsd", "sigma", "boundary", "comment", "data",
-    # catalogue metadata of the factor database; a study reads past them
-    "geography_level", "technology", "cpc", "hs", "cn_stat_code", "biogenic_carbon", "method",
-    "publisher", "table", "url", "licence", "published",
-}
 
 
 @dataclass(frozen=True)
@@ -155,102 +146,31 @@ def resolve_electricity(where: str, kind: str, year: int | None) -> str:
 
 
 def read_factor_table(path: Path) -> dict[str, Factor]:
-    """Read a factor CSV; every problem names the file, line and column."""
-    problems: list[Problem] = []
-    out: dict[str, Factor] = {}
+    """Read a factor CSV; every problem names the file, line and column.
+
+    Rows are read by the factor database's flat CSV dialect
+    (:mod:`tanzuji.factors.formats.flat`), so a study table and a database export are one
+    format; a study table may leave out names (the id is used).
+    """
+    parsed = read_csv(path, name_defaults_to_id=True)
     name = str(path)
-    try:
-        fh = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise StudyError([Problem("factor-table", f"cannot read: {exc}", name)]) from None
-    with fh:
-        raw = fh.readlines()
-    # comment lines (#) are dropped, but errors still cite the file's own line numbers
-    kept = [(n, text) for n, text in enumerate(raw, 1) if not text.lstrip().startswith("#")]
-    reader = csv.DictReader(text for _, text in kept)
-    columns = reader.fieldnames or []
-    header_line = kept[0][0] if kept else 1
-    for required in ("id", "unit"):
-        if required not in columns:
-            raise StudyError(
-                [Problem("factor-table", f"missing column {required!r}", name, header_line)]
-            )
-    gas_columns: dict[str, str] = {}
-    for col in columns:
-        if col in _META_COLUMNS:
-            continue
-        try:
-            gas_columns[col] = canonical_gas(col)
-        except GWPError:
-            problems.append(Problem("factor-table", f"unknown column {col!r} (neither a "
-                                    "known field nor a greenhouse gas)", name, header_line,
-                                    col))
-    for row in reader:
-        line = kept[reader.line_num - 1][0]
-        try:
-            factor = _factor_from_row(row, gas_columns, name, line)
-        except ValueError as exc:
-            field_name = exc.args[1] if len(exc.args) > 1 else None
-            problems.append(Problem("factor-table", str(exc.args[0]), name, line, field_name))
-            continue
-        if factor.id in out:
-            problems.append(Problem("factor-table", f"duplicate id {factor.id!r}", name,
-                                    line, "id"))
-        out[factor.id] = factor
-    if problems:
-        raise StudyError(problems)
+    if parsed.problems:
+        raise StudyError([
+            Problem("factor-table", p.reason, p.file,
+                    p.row if isinstance(p.row, int) else None, p.field)
+            for p in parsed.problems
+        ])
+    out: dict[str, Factor] = {}
+    for record, row in zip(parsed.factors, parsed.factor_rows, strict=True):
+        out[record.id] = _factor(record, name, row if isinstance(row, int) else None)
     return out
 
 
-def _number(row: dict[str, str], col: str) -> float | None:
-    text = (row.get(col) or "").strip()
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{col} must be a number, not {text!r}", col) from None
-
-
-def _factor_from_row(
-    row: dict[str, str], gas_columns: dict[str, str], file: str, line: int
-) -> Factor:
-    fid = (row.get("id") or "").strip()
-    if not fid:
-        raise ValueError("empty id", "id")
-    unit = (row.get("unit") or "").strip()
-    try:
-        parse_unit(unit)
-    except UnitError as exc:
-        raise ValueError(str(exc), "unit") from None
-    gases: dict[str, float] = {}
-    for col, gas in gas_columns.items():
-        value = _number(row, col)
-        if value is not None:
-            gases[gas] = gases.get(gas, 0.0) + value
-    co2e = _number(row, "co2e")
-    if co2e is None and not gases:
-        raise ValueError("give co2e or at least one gas column", "co2e")
-    origin_text = (row.get("origin") or "fossil").strip()
-    try:
-        origin = Origin(origin_text)
-    except ValueError:
-        raise ValueError(f"origin must be one of {', '.join(o.value for o in Origin)}",
-                         "origin") from None
-    kind = (row.get("kind") or CARBON_FOOTPRINT).strip()
-    if kind not in _KINDS:
-        raise ValueError(f"kind must be one of {', '.join(_KINDS)}", "kind")
-    gsd, sigma = _number(row, "gsd"), _number(row, "sigma")
-    if gsd is not None and gsd < 1.0:
-        raise ValueError("gsd must be at least 1", "gsd")
-    spread = sigma if sigma is not None else (math.log(gsd) if gsd else 0.0)
-    if spread < 0:
-        raise ValueError("sigma must not be negative", "sigma")
-    year = _number(row, "year")
-    gwp = (row.get("gwp") or "").strip().upper() or None
+def _factor(record: FactorRecord, file: str, line: int | None) -> Factor:
+    """The study's view of a database record (the uncertainty as a lognormal sigma)."""
     return Factor(
-        id=fid, name=(row.get("name") or fid).strip(), unit=unit, origin=origin, co2e=co2e,
-        gwp=gwp, gases=gases, kind=kind, geography=(row.get("geography") or None),
-        year=int(year) if year is not None else None, source=(row.get("source") or None),
-        sigma=spread, file=file, line=line,
+        id=record.id, name=record.name_en, unit=record.unit, origin=Origin(record.origin),
+        co2e=record.value, gwp=record.gwp, gases=dict(record.gases), kind=record.kind,
+        geography=record.geography, year=record.year, source=record.provenance.source,
+        sigma=record.uncertainty.sigma if record.uncertainty else 0.0, file=file, line=line,
     )

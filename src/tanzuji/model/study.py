@@ -516,11 +516,18 @@ class BackgroundDatabase(_Strict):
 
 
 class Background(_Strict):
+    """Where background data comes from: factor tables, databases, factor-database releases."""
+
     factor_tables: list[str] = Field(
         default_factory=list, description="CSV files of factors, relative to the study file"
     )
     databases: list[BackgroundDatabase] = Field(
         default_factory=list, description="unit-process databases solved with the study"
+    )
+    releases: list[str] = Field(
+        default_factory=list,
+        description="factor-database releases the study draws factors from, e.g. "
+        "'starter@1' (a dataset without @N means its newest release, recorded in the result)",
     )
     electricity: Electricity = Field(default_factory=Electricity)
 

@@ -1,0 +1,70 @@
+"""The factor-database releases a study pins: resolved, loaded and turned into factors.
+
+A pin ``starter@2`` is used as written; ``starter`` means the dataset's newest release and is
+recorded as the release it resolved to, so the result says exactly which numbers it used.
+``overrides`` (``tanzuji calc --release starter@3``) swap a pinned dataset's release to show
+what another release changes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from tanzuji.factors.record import FactorRecord
+from tanzuji.model.errors import Problem, StudyError
+from tanzuji.model.factors import Factor
+from tanzuji.model.study import Origin
+from tanzuji.store.factor_db import FactorDB, FactorDBError, parse_release
+
+
+@dataclass
+class PinnedFactors:
+    releases: list[str] = field(default_factory=list)  # resolved names, in the study's order
+    factors: dict[str, Factor] = field(default_factory=dict)
+    flagged: dict[str, str] = field(default_factory=dict)
+
+
+def as_factor(record: FactorRecord, release: str) -> Factor:
+    """The compiler's view of a stored factor."""
+    spread = record.uncertainty.sigma if record.uncertainty else 0.0
+    source = record.provenance.source or record.provenance.document
+    return Factor(
+        id=record.id, name=record.name_en, unit=record.unit, origin=Origin(record.origin),
+        co2e=record.value, gwp=record.gwp, gases=dict(record.gases), kind=record.kind,
+        geography=record.geography, year=record.year,
+        source=f"{source} [{release}]" if source else f"[{release}]",
+        sigma=spread if math.isfinite(spread) else 0.0, file=f"release {release}",
+    )
+
+
+def load_pins(pins: list[str], overrides: list[str], file: str,
+              db: FactorDB | None = None) -> PinnedFactors:
+    """Factors of every pinned release (with ``overrides`` applied), or a StudyError naming
+    the pin that cannot be resolved."""
+    out = PinnedFactors()
+    if not pins and not overrides:
+        return out
+    by_dataset: dict[str, str] = {}
+    try:
+        for pin in pins:
+            by_dataset[parse_release(pin)[0]] = pin
+        for other in overrides:
+            dataset = parse_release(other)[0]
+            if dataset not in by_dataset:
+                raise FactorDBError(f"--release {other}: the study pins no release of "
+                                    f"{dataset!r} (it pins {', '.join(pins) or 'none'})")
+            by_dataset[dataset] = other
+        database = db or FactorDB.open(migrate=False)
+        for pin in by_dataset.values():
+            name = database.resolve_release(pin)
+            out.releases.append(name)
+            for record in database.release_records(name):
+                if record.id in out.factors:
+                    raise FactorDBError(f"factor {record.id!r} is in two pinned releases")
+                out.factors[record.id] = as_factor(record, name)
+            out.flagged.update(database.flags(name))
+    except FactorDBError as exc:
+        raise StudyError([Problem("release", str(exc), file, None, "background.releases")]
+                         ) from None
+    return out

@@ -1,0 +1,734 @@
+"""The factor database: imports, review, releases, search and traceability over the tables.
+
+Every public method is one transaction: it either completes or leaves the database exactly
+as it was (a failed import changes nothing, including the import log). Factor ids are global:
+one id belongs to one dataset, so ``show ID`` and a study's ``factor: ID`` are unambiguous.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, insert, or_, select, update
+from sqlalchemy import text as sql
+from sqlalchemy.orm import Session
+
+from tanzuji.factors import crossval
+from tanzuji.factors.formats import Parsed, RowProblem
+from tanzuji.factors.formats.detect import read_any
+from tanzuji.factors.record import FactorRecord, ProcessRecord
+from tanzuji.factors.review import Review, ReviewError, step
+from tanzuji.store.db import make_engine, transaction, upgrade
+from tanzuji.store.tables import (
+    Base,
+    Dataset,
+    FactorVersion,
+    ImportRun,
+    ProcessVersion,
+    QualityFlag,
+    Release,
+    ReleaseFactor,
+    ReleaseProcess,
+    ReviewEvent,
+)
+
+_FV = Base.metadata.tables["factor_versions"]  # Core tables, for bulk statements
+_RF = Base.metadata.tables["release_factors"]
+_CHUNK = 900  # ids per IN (...) query, below SQLite's variable limit
+
+
+class FactorDBError(ValueError):
+    """A request the database refuses; ``problems`` name file, row and field where known."""
+
+    def __init__(self, message: str, problems: Sequence[RowProblem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+@dataclass
+class ImportReport:
+    dataset: str
+    file: str
+    format: str
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    processes: int = 0
+    flags: list[crossval.Flag] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Change:
+    factor_id: str
+    fields: dict[str, tuple[Any, Any]]  # field -> (old, new)
+
+
+@dataclass
+class Diff:
+    old: str
+    new: str
+    added: list[str]
+    changed: list[Change]
+    withdrawn: list[str]
+
+
+def _canonical(record: FactorRecord | ProcessRecord) -> tuple[str, str]:
+    """The record as JSON (fields in model order, no nulls) and the sha256 of that text."""
+    text = record.model_dump_json(exclude_none=True)
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
+def search_text(record: FactorRecord) -> str:
+    """What full-text search sees: names in both languages, id, codes, place, technology."""
+    parts = (record.id, record.name_en, record.name_zh, record.cpc, record.hs,
+             record.cn_stat_code, record.technology, record.geography, record.boundary,
+             record.provenance.publisher)
+    return " ".join(p for p in parts if p).lower()
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def parse_release(name: str) -> tuple[str, int | None]:
+    """``starter@3`` -> ("starter", 3); ``starter`` -> ("starter", None) (the newest)."""
+    dataset, _, number = name.partition("@")
+    if not dataset:
+        raise FactorDBError(f"release {name!r}: expected DATASET@NUMBER")
+    if not number:
+        return dataset, None
+    if not number.isdigit():
+        raise FactorDBError(f"release {name!r}: the number after @ must be a whole number")
+    return dataset, int(number)
+
+
+class FactorDB:
+    """The factor database behind one SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, migrate: bool = True) -> FactorDB:
+        engine = make_engine(url)
+        if migrate:
+            upgrade(engine)
+        return cls(engine)
+
+    # -- datasets ----------------------------------------------------------------------------
+
+    def create_dataset(self, dataset_id: str, title: str, by: str, *, public: bool = False,
+                       publisher: str | None = None, licence: str | None = None,
+                       description: str | None = None) -> None:
+        with transaction(self.engine) as s:
+            if s.get(Dataset, dataset_id) is not None:
+                raise FactorDBError(f"dataset {dataset_id!r} exists already")
+            s.add(Dataset(id=dataset_id, title=title, public=public, publisher=publisher,
+                          licence=licence, description=description, created_by=by,
+                          state="draft"))
+            s.add(ReviewEvent(dataset_id=dataset_id, action="create", actor=by,
+                              from_state="-", to_state="draft", comment=title))
+
+    def datasets(self) -> list[dict[str, Any]]:
+        with transaction(self.engine) as s:
+            out = []
+            for ds in s.scalars(select(Dataset).order_by(Dataset.id)):
+                latest = self._latest_release(s, ds.id)
+                pending = self._has_changes(s, ds.id)
+                out.append({"id": ds.id, "title": ds.title, "public": ds.public,
+                            "state": ds.state, "publisher": ds.publisher,
+                            "licence": ds.licence,
+                            "release": latest.name if latest else None,
+                            "factors": latest.n_factors if latest else 0,
+                            "pending_changes": pending})
+            return out
+
+    def _dataset(self, s: Session, dataset_id: str) -> Dataset:
+        ds = s.get(Dataset, dataset_id)
+        if ds is None:
+            known = ", ".join(s.scalars(select(Dataset.id).order_by(Dataset.id))) or "none"
+            raise FactorDBError(f"no dataset {dataset_id!r} (datasets: {known})")
+        return ds
+
+    # -- imports -----------------------------------------------------------------------------
+
+    def import_file(self, path: str | Path, dataset: str, by: str, *, fmt: str | None = None,
+                    replace: bool = False) -> ImportReport:
+        """Import every factor and process of a file into ``dataset``'s draft, or nothing."""
+        p = Path(path)
+        parsed, chosen = read_any(p, fmt)
+        if parsed.problems:
+            raise FactorDBError(f"{p}: {len(parsed.problems)} problem(s); nothing imported",
+                                parsed.problems)
+        digest = hashlib.sha256()
+        files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+        for f in files:
+            digest.update(f.read_bytes())
+        return self.import_parsed(parsed, dataset, by, file_name=str(p), fmt=chosen,
+                                  file_sha256=digest.hexdigest(), replace=replace)
+
+    def import_parsed(self, parsed: Parsed, dataset: str, by: str, *, file_name: str,
+                      fmt: str, file_sha256: str, replace: bool = False) -> ImportReport:
+        report = ImportReport(dataset, file_name, fmt)
+        problems = list(parsed.problems)
+        seen: dict[str, int | str | None] = {}
+        for record, row in zip(parsed.factors, parsed.factor_rows, strict=True):
+            if record.id in seen:
+                problems.append(RowProblem(file_name, row, "id", f"duplicate id {record.id!r} "
+                                           f"(first at {seen[record.id]})"))
+            seen[record.id] = row
+        if problems:
+            raise FactorDBError(f"{file_name}: {len(problems)} problem(s); nothing imported",
+                                problems)
+        with transaction(self.engine) as s:
+            ds = self._dataset(s, dataset)
+            self._apply(s, ds, "edit", by)
+            run = ImportRun(dataset_id=dataset, file_name=file_name, file_sha256=file_sha256,
+                            format=fmt, imported_by=by)
+            s.add(run)
+            s.flush()
+            new_pks = self._import_factors(s, ds, parsed, run, by, replace, report)
+            report.processes = self._import_processes(s, ds, parsed.processes, run, by)
+            run.added, run.changed = report.added, report.changed
+            run.unchanged, run.withdrawn = report.unchanged, report.withdrawn
+            report.flags = self._cross_validate(s, parsed.factors, new_pks)
+        return report
+
+    def _import_factors(self, s: Session, ds: Dataset, parsed: Parsed, run: ImportRun, by: str,
+                        replace: bool, report: ImportReport) -> dict[str, int]:
+        ids = [r.id for r in parsed.factors]
+        latest = self._latest_versions(s, ids)
+        foreign = [(i, row, latest[i].dataset_id)
+                   for i, row in zip(ids, parsed.factor_rows, strict=True)
+                   if i in latest and latest[i].dataset_id != ds.id]
+        if foreign:
+            raise FactorDBError(
+                f"{run.file_name}: {len(foreign)} id(s) belong to other datasets; nothing "
+                "imported",
+                [RowProblem(run.file_name, row, "id", f"id {i!r} belongs to dataset {other!r}")
+                 for i, row, other in foreign])
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for record in parsed.factors:
+            data, sha = _canonical(record)
+            old = latest.get(record.id)
+            if old is not None and old.record_sha256 == sha and not old.withdrawn:
+                report.unchanged += 1
+                continue
+            row = self._factor_row(record, data, sha, ds.id, run.pk, by)
+            if old is not None and not old.released:
+                updates.append({"pk": old.pk, **row})
+            else:
+                row["version"] = 1 if old is None else old.version + 1
+                inserts.append(row)
+            if old is None or old.withdrawn:
+                report.added += 1
+            else:
+                report.changed += 1
+        if replace:
+            present = set(ids)
+            for old in self._dataset_latest(s, ds.id):
+                if old.factor_id in present or old.withdrawn:
+                    continue
+                report.withdrawn += 1
+                if not old.released:
+                    s.delete(old)
+                    continue
+                inserts.append({**self._copy_row(old), "version": old.version + 1,
+                                "withdrawn": True, "import_pk": run.pk, "created_by": by})
+        if inserts:
+            s.connection().execute(insert(_FV), inserts)
+        if updates:
+            s.execute(update(FactorVersion), updates)
+        s.flush()
+        changed = [r.id for r in parsed.factors]
+        return {fid: v.pk for fid, v in self._latest_versions(s, changed).items()
+                if v.import_pk == run.pk}
+
+    @staticmethod
+    def _factor_row(record: FactorRecord, data: str, sha: str, dataset: str,
+                    import_pk: int, by: str) -> dict[str, Any]:
+        return {
+            "dataset_id": dataset, "factor_id": record.id, "record": data,
+            "record_sha256": sha, "name_en": record.name_en, "name_zh": record.name_zh,
+            "unit": record.unit, "value": record.co2e("AR6"), "kind": record.kind,
+            "geography": record.geography, "year": record.year, "cpc": record.cpc,
+            "hs": record.hs, "cn_stat_code": record.cn_stat_code,
+            "supersedes": record.supersedes, "search_text": search_text(record),
+            "import_pk": import_pk, "created_by": by,
+            "released": False, "current": False, "withdrawn": False,
+        }
+
+    @staticmethod
+    def _copy_row(old: FactorVersion) -> dict[str, Any]:
+        keep = ("dataset_id", "factor_id", "record", "record_sha256", "name_en", "name_zh",
+                "unit", "value", "kind", "geography", "year", "cpc", "hs", "cn_stat_code",
+                "supersedes", "search_text")
+        return {k: getattr(old, k) for k in keep} | {"released": False, "current": False}
+
+    def _import_processes(self, s: Session, ds: Dataset, processes: list[ProcessRecord],
+                          run: ImportRun, by: str) -> int:
+        count = 0
+        for record in processes:
+            data, sha = _canonical(record)
+            old = s.scalars(select(ProcessVersion)
+                            .where(ProcessVersion.process_id == record.id)
+                            .order_by(ProcessVersion.version.desc()).limit(1)).first()
+            if old is not None and old.dataset_id != ds.id:
+                raise FactorDBError(f"{run.file_name}: process id {record.id!r} belongs to "
+                                    f"dataset {old.dataset_id!r}; nothing imported")
+            if old is not None and old.record_sha256 == sha:
+                continue
+            count += 1
+            if old is not None and not old.released:
+                old.record, old.record_sha256, old.import_pk = data, sha, run.pk
+                continue
+            s.add(ProcessVersion(dataset_id=ds.id, process_id=record.id,
+                                 version=1 if old is None else old.version + 1, record=data,
+                                 record_sha256=sha, name_en=record.name_en, unit=record.unit,
+                                 import_pk=run.pk, created_by=by))
+        return count
+
+    def _cross_validate(self, s: Session, records: list[FactorRecord],
+                        new_pks: dict[str, int]) -> list[crossval.Flag]:
+        """Flag the new versions against each other and the published factors of the same
+        product classes (cpc or name), in every dataset."""
+        if not new_pks:
+            return []
+        fresh = [r for r in records if r.id in new_pks]
+        cpcs = sorted({r.cpc for r in fresh if r.cpc})
+        names = sorted({r.name_en.strip().lower() for r in fresh})
+        peers: list[FactorRecord] = []
+        by_name = func.lower(FactorVersion.name_en)
+        for group, column in ((cpcs, FactorVersion.cpc), (names, by_name)):
+            for chunk in _chunks(group):
+                rows = s.scalars(select(FactorVersion.record).where(
+                    FactorVersion.current, column.in_(chunk)))
+                peers.extend(FactorRecord.model_validate_json(r) for r in rows)
+        pool = [*fresh, *(r for r in {p.id: p for p in peers}.values() if r.id not in new_pks)]
+        flags = [f for f in [*crossval.outliers(pool), *crossval.unit_suspects(pool)]
+                 if f.factor_id in new_pks]
+        if flags:
+            s.execute(insert(QualityFlag), [
+                {"factor_pk": new_pks[f.factor_id], "code": f.code, "message": f.message,
+                 "details": json.loads(json.dumps(f.details, default=str))} for f in flags])
+        return flags
+
+    # -- versions ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _latest_versions(s: Session, ids: Sequence[str]) -> dict[str, FactorVersion]:
+        out: dict[str, FactorVersion] = {}
+        unique = sorted(set(ids))
+        for chunk in _chunks(unique):
+            newest = (select(FactorVersion.factor_id, func.max(FactorVersion.version).label("v"))
+                      .where(FactorVersion.factor_id.in_(chunk))
+                      .group_by(FactorVersion.factor_id).subquery())
+            rows = s.scalars(select(FactorVersion).join(newest, and_(
+                FactorVersion.factor_id == newest.c.factor_id,
+                FactorVersion.version == newest.c.v)))
+            out.update((r.factor_id, r) for r in rows)
+        return out
+
+    @staticmethod
+    def _dataset_latest(s: Session, dataset: str) -> list[FactorVersion]:
+        newest = (select(FactorVersion.factor_id, func.max(FactorVersion.version).label("v"))
+                  .where(FactorVersion.dataset_id == dataset)
+                  .group_by(FactorVersion.factor_id).subquery())
+        return list(s.scalars(select(FactorVersion).join(newest, and_(
+            FactorVersion.factor_id == newest.c.factor_id,
+            FactorVersion.version == newest.c.v))))
+
+    @staticmethod
+    def _has_changes(s: Session, dataset: str) -> bool:
+        pending = s.scalar(select(func.count()).select_from(FactorVersion).where(
+            FactorVersion.dataset_id == dataset, FactorVersion.released.is_(False)))
+        pending_p = s.scalar(select(func.count()).select_from(ProcessVersion).where(
+            ProcessVersion.dataset_id == dataset, ProcessVersion.released.is_(False)))
+        return bool(pending or pending_p)
+
+    # -- review ------------------------------------------------------------------------------
+
+    def _review_of(self, s: Session, ds: Dataset) -> Review:
+        approvers: list[str] = []
+        events = s.scalars(select(ReviewEvent).where(ReviewEvent.dataset_id == ds.id)
+                           .order_by(ReviewEvent.pk))
+        for e in events:
+            if e.action in ("submit", "reject", "publish", "edit"):
+                approvers = []
+            elif e.action == "approve":
+                approvers.append(e.actor)
+        return Review(ds.state, ds.submitted_by, tuple(approvers), ds.public)
+
+    def _apply(self, s: Session, ds: Dataset, action: str, actor: str,
+               comment: str | None = None, release: int | None = None) -> None:
+        before = self._review_of(s, ds)
+        try:
+            after = step(before, action, actor, has_changes=self._has_changes(s, ds.id))
+        except ReviewError as exc:
+            raise FactorDBError(f"dataset {ds.id!r}: {exc}") from None
+        if action == "edit" and before.state == "draft":
+            return  # editing a draft is not a state change
+        ds.state, ds.submitted_by = after.state, after.submitter
+        s.add(ReviewEvent(dataset_id=ds.id, action=action, actor=actor,
+                          from_state=before.state, to_state=after.state, comment=comment,
+                          release_number=release))
+
+    def submit(self, dataset: str, by: str, comment: str | None = None) -> str:
+        with transaction(self.engine) as s:
+            ds = self._dataset(s, dataset)
+            self._apply(s, ds, "submit", by, comment)
+            return ds.state
+
+    def review(self, dataset: str, by: str, verdict: str, comment: str | None = None) -> str:
+        """``verdict``: start, approve, reject or comment. Approving a submitted dataset
+        starts its review first."""
+        if verdict not in ("start", "approve", "reject", "comment"):
+            raise FactorDBError(f"unknown verdict {verdict!r}: use start, approve, reject or "
+                                "comment")
+        with transaction(self.engine) as s:
+            ds = self._dataset(s, dataset)
+            if verdict in ("approve", "reject") and ds.state == "submitted":
+                self._apply(s, ds, "start", by)
+            self._apply(s, ds, verdict, by, comment)
+            return ds.state
+
+    def history(self, dataset: str) -> list[dict[str, Any]]:
+        with transaction(self.engine) as s:
+            self._dataset(s, dataset)
+            return [{"action": e.action, "actor": e.actor, "from": e.from_state,
+                     "to": e.to_state, "comment": e.comment, "release": e.release_number,
+                     "at": e.at.isoformat()}
+                    for e in s.scalars(select(ReviewEvent)
+                                       .where(ReviewEvent.dataset_id == dataset)
+                                       .order_by(ReviewEvent.pk))]
+
+    # -- releases ----------------------------------------------------------------------------
+
+    def publish(self, dataset: str, by: str, note: str | None = None, *,
+                shipped: bool = False) -> str:
+        """Freeze the dataset's current factors as its next numbered release.
+
+        ``shipped`` is for the data Tanzuji itself ships, reviewed before it was packaged:
+        the release records that instead of a review."""
+        with transaction(self.engine) as s:
+            ds = self._dataset(s, dataset)
+            if not self._has_changes(s, dataset):
+                raise FactorDBError(f"dataset {dataset!r} has no changes since its last release")
+            latest = self._latest_release(s, dataset)
+            number = 1 if latest is None else latest.number + 1
+            if shipped:
+                before = ds.state
+                ds.state, ds.submitted_by = "published", None
+                s.add(ReviewEvent(dataset_id=dataset, action="publish", actor=by,
+                                  from_state=before, to_state="published",
+                                  comment=note or "shipped data", release_number=number))
+            else:
+                self._apply(s, ds, "publish", by, note, release=number)
+            newest = (select(_FV.c.factor_id, func.max(_FV.c.version).label("v"))
+                      .where(_FV.c.dataset_id == dataset).group_by(_FV.c.factor_id).subquery())
+            members = s.connection().execute(
+                select(_FV.c.pk, _FV.c.factor_id, _FV.c.record_sha256)
+                .join(newest, and_(_FV.c.factor_id == newest.c.factor_id,
+                                   _FV.c.version == newest.c.v))
+                .where(_FV.c.withdrawn.is_(False)).order_by(_FV.c.factor_id)).all()
+            digest = hashlib.sha256()
+            for _, factor_id, sha in members:
+                digest.update(f"{factor_id}\0{sha}\n".encode())
+            rel = Release(dataset_id=dataset, number=number, published_by=by, note=note,
+                          n_factors=len(members), content_sha256=digest.hexdigest())
+            s.add(rel)
+            s.flush()
+            conn = s.connection()
+            if members:
+                conn.execute(insert(_RF),
+                             [{"release_pk": rel.pk, "factor_pk": pk} for pk, _, _ in members])
+            conn.execute(update(_FV).where(_FV.c.dataset_id == dataset)
+                         .values(released=True, current=False))
+            in_release = select(_RF.c.factor_pk).where(
+                _RF.c.release_pk == rel.pk)
+            conn.execute(update(_FV).where(_FV.c.pk.in_(in_release)).values(current=True))
+            processes = self._publish_processes(s, dataset, rel)
+            rel.n_processes = processes
+            return rel.name
+
+    @staticmethod
+    def _publish_processes(s: Session, dataset: str, rel: Release) -> int:
+        newest = (select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("v"))
+                  .where(ProcessVersion.dataset_id == dataset)
+                  .group_by(ProcessVersion.process_id).subquery())
+        members = list(s.scalars(select(ProcessVersion).join(newest, and_(
+            ProcessVersion.process_id == newest.c.process_id,
+            ProcessVersion.version == newest.c.v)).where(ProcessVersion.withdrawn.is_(False))))
+        if members:
+            s.execute(insert(ReleaseProcess),
+                      [{"release_pk": rel.pk, "process_pk": p.pk} for p in members])
+        s.execute(update(ProcessVersion).where(ProcessVersion.dataset_id == dataset)
+                  .values(released=True, current=False))
+        for p in members:
+            p.current = True
+        return len(members)
+
+    @staticmethod
+    def _latest_release(s: Session, dataset: str) -> Release | None:
+        return s.scalars(select(Release).where(Release.dataset_id == dataset)
+                         .order_by(Release.number.desc()).limit(1)).first()
+
+    def _release(self, s: Session, name: str) -> Release:
+        dataset, number = parse_release(name)
+        self._dataset(s, dataset)
+        if number is None:
+            rel = self._latest_release(s, dataset)
+        else:
+            rel = s.scalars(select(Release).where(Release.dataset_id == dataset,
+                                                  Release.number == number)).first()
+        if rel is None:
+            have = ", ".join(f"{dataset}@{n}" for n in s.scalars(
+                select(Release.number).where(Release.dataset_id == dataset)
+                .order_by(Release.number))) or "none"
+            raise FactorDBError(f"no release {name!r} (releases of {dataset}: {have})")
+        return rel
+
+    def resolve_release(self, name: str) -> str:
+        """``starter`` -> ``starter@3`` (the newest); ``starter@2`` -> itself, if it exists."""
+        with transaction(self.engine) as s:
+            return self._release(s, name).name
+
+    def releases(self, dataset: str | None = None) -> list[dict[str, Any]]:
+        with transaction(self.engine) as s:
+            query = select(Release).order_by(Release.dataset_id, Release.number)
+            if dataset:
+                self._dataset(s, dataset)
+                query = query.where(Release.dataset_id == dataset)
+            return [{"release": r.name, "published_at": r.published_at.isoformat(),
+                     "published_by": r.published_by, "factors": r.n_factors,
+                     "processes": r.n_processes, "sha256": r.content_sha256, "note": r.note}
+                    for r in s.scalars(query)]
+
+    def release_records(self, name: str) -> list[FactorRecord]:
+        """Every factor of a release, as records (for export and for studies)."""
+        with transaction(self.engine) as s:
+            rel = self._release(s, name)
+            rows = s.scalars(select(FactorVersion.record).join(
+                ReleaseFactor, ReleaseFactor.factor_pk == FactorVersion.pk)
+                .where(ReleaseFactor.release_pk == rel.pk).order_by(FactorVersion.factor_id))
+            return [FactorRecord.model_validate_json(r) for r in rows]
+
+    def release_processes(self, name: str) -> list[ProcessRecord]:
+        with transaction(self.engine) as s:
+            rel = self._release(s, name)
+            rows = s.scalars(select(ProcessVersion.record).join(
+                ReleaseProcess, ReleaseProcess.process_pk == ProcessVersion.pk)
+                .where(ReleaseProcess.release_pk == rel.pk).order_by(ProcessVersion.process_id))
+            return [ProcessRecord.model_validate_json(r) for r in rows]
+
+    def flags(self, name: str) -> dict[str, str]:
+        """Quality findings on the factors of a release: factor id -> messages."""
+        with transaction(self.engine) as s:
+            rel = self._release(s, name)
+            rows = s.execute(select(FactorVersion.factor_id, QualityFlag.message)
+                             .join(QualityFlag, QualityFlag.factor_pk == FactorVersion.pk)
+                             .join(ReleaseFactor, ReleaseFactor.factor_pk == FactorVersion.pk)
+                             .where(ReleaseFactor.release_pk == rel.pk))
+            out: dict[str, str] = {}
+            for fid, message in rows:
+                out[fid] = f"{out[fid]}; {message}" if fid in out else message
+            return out
+
+    def draft_records(self, dataset: str) -> list[FactorRecord]:
+        """The dataset as it would be released now (published plus pending changes)."""
+        with transaction(self.engine) as s:
+            self._dataset(s, dataset)
+            return [FactorRecord.model_validate_json(v.record)
+                    for v in sorted(self._dataset_latest(s, dataset), key=lambda v: v.factor_id)
+                    if not v.withdrawn]
+
+    def diff(self, old: str, new: str) -> Diff:
+        with transaction(self.engine) as s:
+            r_old, r_new = self._release(s, old), self._release(s, new)
+
+            def members(rel: Release) -> dict[str, FactorVersion]:
+                rows = s.scalars(select(FactorVersion).join(
+                    ReleaseFactor, ReleaseFactor.factor_pk == FactorVersion.pk)
+                    .where(ReleaseFactor.release_pk == rel.pk))
+                return {v.factor_id: v for v in rows}
+
+            a, b = members(r_old), members(r_new)
+            changed = []
+            for fid in sorted(a.keys() & b.keys()):
+                if a[fid].record_sha256 == b[fid].record_sha256:
+                    continue
+                ra, rb = json.loads(a[fid].record), json.loads(b[fid].record)
+                fields = {k: (ra.get(k), rb.get(k)) for k in sorted(ra.keys() | rb.keys())
+                          if ra.get(k) != rb.get(k)}
+                changed.append(Change(fid, fields))
+            return Diff(r_old.name, r_new.name, sorted(b.keys() - a.keys()), changed,
+                        sorted(a.keys() - b.keys()))
+
+    # -- search and show ---------------------------------------------------------------------
+
+    def search(self, text: str | None = None, *, kind: str | None = None,
+               geography: str | None = None, year: int | None = None, code: str | None = None,
+               dataset: str | None = None, release: str | None = None, drafts: bool = False,
+               limit: int = 50) -> list[dict[str, Any]]:
+        """Factors matching every term of ``text`` (names zh/en, id, codes, ...) and the filters.
+
+        By default the newest release of every dataset is searched; ``release`` searches one
+        release, ``drafts`` the pending versions as well."""
+        with transaction(self.engine) as s:
+            query = select(FactorVersion)
+            rel_names: dict[int, str] = {}
+            if release is not None:
+                rel = self._release(s, release)
+                query = query.join(ReleaseFactor, ReleaseFactor.factor_pk == FactorVersion.pk
+                                   ).where(ReleaseFactor.release_pk == rel.pk)
+            elif drafts:
+                newest = (select(FactorVersion.factor_id,
+                                 func.max(FactorVersion.version).label("v"))
+                          .group_by(FactorVersion.factor_id).subquery())
+                query = query.join(newest, and_(FactorVersion.factor_id == newest.c.factor_id,
+                                                FactorVersion.version == newest.c.v)
+                                   ).where(FactorVersion.withdrawn.is_(False))
+            else:
+                query = query.where(FactorVersion.current)
+            if text and text.strip():
+                query = query.where(*self._text_clauses(text))
+            if kind:
+                query = query.where(FactorVersion.kind == kind)
+            if geography:
+                query = query.where(or_(FactorVersion.geography == geography,
+                                        FactorVersion.geography.like(f"{geography}-%"),
+                                        FactorVersion.geography.like(f"{geography}:%")))
+            if year is not None:
+                query = query.where(FactorVersion.year == year)
+            if code:
+                query = query.where(or_(*(c.like(f"{code}%") for c in (
+                    FactorVersion.cpc, FactorVersion.hs, FactorVersion.cn_stat_code))))
+            if dataset:
+                query = query.where(FactorVersion.dataset_id == dataset)
+            query = query.order_by(FactorVersion.factor_id).limit(limit)
+            rows = list(s.scalars(query))
+            if release is not None:
+                rel_names = {v.pk: rel.name for v in rows}
+            else:
+                rel_names = self._current_release_names(s, rows)
+            return [self._view(v, rel_names.get(v.pk)) for v in rows]
+
+    def _text_clauses(self, text: str) -> list[Any]:
+        terms = [t for t in text.lower().split() if t]
+        dialect = self.engine.dialect.name
+        clauses: list[Any] = []
+        fts_terms = [t for t in terms if len(t) >= 3] if dialect == "sqlite" else []
+        if fts_terms:
+            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in fts_terms)
+            clauses.append(FactorVersion.pk.in_(
+                select(sql("rowid")).select_from(sql("factor_fts"))
+                .where(sql("factor_fts MATCH :q")).params(q=match)))
+        for t in terms:
+            if t in fts_terms:
+                continue
+            escaped = t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append(FactorVersion.search_text.like(f"%{escaped}%", escape="\\"))
+        return clauses
+
+    @staticmethod
+    def _current_release_names(s: Session, rows: list[FactorVersion]) -> dict[int, str]:
+        pks = [v.pk for v in rows if v.released]
+        if not pks:
+            return {}
+        newest = (select(ReleaseFactor.factor_pk, func.max(Release.number).label("n"),
+                         Release.dataset_id)
+                  .join(Release, Release.pk == ReleaseFactor.release_pk)
+                  .where(ReleaseFactor.factor_pk.in_(pks))
+                  .group_by(ReleaseFactor.factor_pk, Release.dataset_id))
+        return {pk: f"{ds}@{n}" for pk, n, ds in s.execute(newest)}
+
+    @staticmethod
+    def _view(v: FactorVersion, release: str | None) -> dict[str, Any]:
+        record = json.loads(v.record)
+        return {
+            "id": v.factor_id, "version": v.version, "dataset": v.dataset_id,
+            "name_en": v.name_en, "name_zh": v.name_zh, "value": v.value, "unit": v.unit,
+            "value_unit": f"kg CO2e/{v.unit}", "kind": v.kind, "data_year": v.year,
+            "geography": v.geography, "boundary": record.get("boundary"),
+            "cpc": v.cpc, "hs": v.hs, "cn_stat_code": v.cn_stat_code,
+            "provenance": record.get("provenance", {}), "licence": record.get("licence"),
+            "release": release, "status": "published" if v.released else "draft",
+        }
+
+    def show(self, factor_id: str, release: str | None = None) -> dict[str, Any]:
+        """A factor with its full provenance chain: versions, imports, releases, review
+        history of its dataset, quality flags and lineage."""
+        with transaction(self.engine) as s:
+            versions = list(s.scalars(select(FactorVersion)
+                                      .where(FactorVersion.factor_id == factor_id)
+                                      .order_by(FactorVersion.version)))
+            if not versions:
+                raise FactorDBError(f"no factor {factor_id!r}; try `tanzuji db search`")
+            chosen = versions[-1]
+            if release is not None:
+                rel = self._release(s, release)
+                hit = s.scalars(select(FactorVersion).join(
+                    ReleaseFactor, ReleaseFactor.factor_pk == FactorVersion.pk).where(
+                    ReleaseFactor.release_pk == rel.pk,
+                    FactorVersion.factor_id == factor_id)).first()
+                if hit is None:
+                    raise FactorDBError(f"factor {factor_id!r} is not in release {rel.name}")
+                chosen = hit
+            else:
+                current = [v for v in versions if v.current]
+                chosen = current[-1] if current else versions[-1]
+            names = self._current_release_names(s, [chosen])
+            out = self._view(chosen, release or names.get(chosen.pk))
+            out["record"] = json.loads(chosen.record)
+            out["versions"] = [self._version_info(s, v) for v in versions]
+            out["flags"] = [{"code": f.code, "message": f.message, "details": f.details}
+                            for f in s.scalars(select(QualityFlag)
+                                               .where(QualityFlag.factor_pk == chosen.pk))]
+            out["review"] = self.history_in(s, chosen.dataset_id)
+            out["lineage"] = self._lineage(s, chosen)
+            return out
+
+    @staticmethod
+    def _version_info(s: Session, v: FactorVersion) -> dict[str, Any]:
+        run = s.get(ImportRun, v.import_pk) if v.import_pk else None
+        releases = [f"{ds}@{n}" for ds, n in s.execute(
+            select(Release.dataset_id, Release.number)
+            .join(ReleaseFactor, ReleaseFactor.release_pk == Release.pk)
+            .where(ReleaseFactor.factor_pk == v.pk).order_by(Release.number))]
+        return {"version": v.version, "value": v.value, "withdrawn": v.withdrawn,
+                "created_by": v.created_by, "created_at": v.created_at.isoformat(),
+                "sha256": v.record_sha256, "releases": releases,
+                "import": None if run is None else {
+                    "file": run.file_name, "sha256": run.file_sha256, "format": run.format,
+                    "by": run.imported_by, "at": run.imported_at.isoformat()}}
+
+    @staticmethod
+    def history_in(s: Session, dataset: str) -> list[dict[str, Any]]:
+        return [{"action": e.action, "actor": e.actor, "from": e.from_state, "to": e.to_state,
+                 "comment": e.comment, "release": e.release_number, "at": e.at.isoformat()}
+                for e in s.scalars(select(ReviewEvent).where(ReviewEvent.dataset_id == dataset)
+                                   .order_by(ReviewEvent.pk))]
+
+    @staticmethod
+    def _lineage(s: Session, v: FactorVersion) -> dict[str, Any]:
+        chain = []
+        seen = {v.factor_id}
+        previous = v.supersedes
+        while previous and previous not in seen:
+            seen.add(previous)
+            older = s.scalars(select(FactorVersion).where(FactorVersion.factor_id == previous)
+                              .order_by(FactorVersion.version.desc()).limit(1)).first()
+            chain.append({"id": previous, "value": older.value if older else None,
+                          "found": older is not None})
+            previous = older.supersedes if older else None
+        superseded_by = sorted(set(s.scalars(select(FactorVersion.factor_id).where(
+            FactorVersion.supersedes == v.factor_id, FactorVersion.withdrawn.is_(False)))))
+        return {"supersedes": chain, "superseded_by": superseded_by}
