@@ -237,3 +237,10 @@ def test_written_zip_is_plain_openlca_json(tmp_path: Path) -> None:
         ("carbon dioxide equivalent", 0.5703, "kg")]
     ref = next(e for e in grid["exchanges"] if e["isQuantitativeReference"])
     assert ref["unit"]["name"] == "kWh" and ref["flowProperty"]["name"] == "Energy"
+
+
+def test_unexpected_json_types_are_problems(tmp_path: Path) -> None:
+    odd = steel_process(description=["not", "text"])
+    parsed = read_jsonld(make_zip(tmp_path / "db.zip", [odd]))
+    assert parsed.factors == []
+    assert len(parsed.problems) == 1 and STEEL in parsed.problems[0].file

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, func, insert, or_, select, union, update
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
@@ -85,10 +85,10 @@ def _canonical(record: FactorRecord | ProcessRecord) -> tuple[str, str]:
 
 
 def search_text(record: FactorRecord) -> str:
-    """What full-text search sees: names in both languages, id, codes, place, technology."""
-    parts = (record.id, record.name_en, record.name_zh, record.cpc, record.hs,
-             record.cn_stat_code, record.technology, record.geography, record.boundary,
-             record.provenance.publisher)
+    """What full-text search indexes: the names in both languages and the technology (ids and
+    codes are matched by prefix on their own columns; kept short, the trigram index is
+    cheap to build)."""
+    parts = (record.name_en, record.name_zh, record.technology)
     return " ".join(p for p in parts if p).lower()
 
 
@@ -199,7 +199,15 @@ class FactorDB:
             run.added, run.changed = report.added, report.changed
             run.unchanged, run.withdrawn = report.unchanged, report.withdrawn
             report.flags = self._cross_validate(s, parsed.factors, new_pks)
+            self._refresh_statistics(s, len(new_pks))
         return report
+
+    def _refresh_statistics(self, s: Session, rows: int) -> None:
+        """After a bulk change PostgreSQL's planner needs fresh statistics (autovacuum comes
+        later), or searches pick sequential scans; SQLite plans without them."""
+        if rows >= 1000 and self.engine.dialect.name == "postgresql":
+            s.execute(sql("ANALYZE factor_versions"))
+            s.execute(sql("ANALYZE release_factors"))
 
     def _import_factors(self, s: Session, ds: Dataset, parsed: Parsed, run: ImportRun, by: str,
                         replace: bool, report: ImportReport) -> dict[str, int]:
@@ -246,11 +254,12 @@ class FactorDB:
         if inserts:
             s.connection().execute(insert(_FV), inserts)
         if updates:
-            s.execute(update(FactorVersion), updates)
+            s.execute(update(FactorVersion).execution_options(synchronize_session=False),
+                      updates)
         s.flush()
-        changed = [r.id for r in parsed.factors]
-        return {fid: v.pk for fid, v in self._latest_versions(s, changed).items()
-                if v.import_pk == run.pk}
+        created = s.connection().execute(select(_FV.c.factor_id, _FV.c.pk).where(
+            _FV.c.import_pk == run.pk, _FV.c.withdrawn.is_(False)))
+        return {fid: pk for fid, pk in created}
 
     @staticmethod
     def _factor_row(record: FactorRecord, data: str, sha: str, dataset: str,
@@ -324,16 +333,19 @@ class FactorDB:
     # -- versions ----------------------------------------------------------------------------
 
     @staticmethod
-    def _latest_versions(s: Session, ids: Sequence[str]) -> dict[str, FactorVersion]:
-        out: dict[str, FactorVersion] = {}
-        unique = sorted(set(ids))
-        for chunk in _chunks(unique):
-            newest = (select(FactorVersion.factor_id, func.max(FactorVersion.version).label("v"))
-                      .where(FactorVersion.factor_id.in_(chunk))
-                      .group_by(FactorVersion.factor_id).subquery())
-            rows = s.scalars(select(FactorVersion).join(newest, and_(
-                FactorVersion.factor_id == newest.c.factor_id,
-                FactorVersion.version == newest.c.v)))
+    def _latest_versions(s: Session, ids: Sequence[str]) -> dict[str, Any]:
+        """The newest version row (pk, factor_id, version, dataset_id, record_sha256,
+        released, withdrawn) of each id that exists."""
+        out: dict[str, Any] = {}
+        conn = s.connection()
+        for chunk in _chunks(sorted(set(ids))):
+            newest = (select(_FV.c.factor_id, func.max(_FV.c.version).label("v"))
+                      .where(_FV.c.factor_id.in_(chunk)).group_by(_FV.c.factor_id).subquery())
+            rows = conn.execute(select(
+                _FV.c.pk, _FV.c.factor_id, _FV.c.version, _FV.c.dataset_id,
+                _FV.c.record_sha256, _FV.c.released, _FV.c.withdrawn,
+            ).join(newest, and_(_FV.c.factor_id == newest.c.factor_id,
+                                _FV.c.version == newest.c.v)))
             out.update((r.factor_id, r) for r in rows)
         return out
 
@@ -455,6 +467,7 @@ class FactorDB:
             in_release = select(_RF.c.factor_pk).where(
                 _RF.c.release_pk == rel.pk)
             conn.execute(update(_FV).where(_FV.c.pk.in_(in_release)).values(current=True))
+            self._refresh_statistics(s, len(members))
             processes = self._publish_processes(s, dataset, rel)
             rel.n_processes = processes
             return rel.name
@@ -609,8 +622,8 @@ class FactorDB:
             if year is not None:
                 query = query.where(FactorVersion.year == year)
             if code:
-                query = query.where(or_(*(c.like(f"{code}%") for c in (
-                    FactorVersion.cpc, FactorVersion.hs, FactorVersion.cn_stat_code))))
+                query = query.where(or_(*(and_(c >= code, c < code + "\uffff") for c in (
+                    _FV.c.cpc, _FV.c.hs, _FV.c.cn_stat_code))))
             if dataset:
                 query = query.where(FactorVersion.dataset_id == dataset)
             query = query.order_by(FactorVersion.factor_id).limit(limit)
@@ -622,20 +635,28 @@ class FactorDB:
             return [self._view(v, rel_names.get(v.pk)) for v in rows]
 
     def _text_clauses(self, text: str) -> list[Any]:
-        terms = [t for t in text.lower().split() if t]
-        dialect = self.engine.dialect.name
+        """Every term must match: in the names (full-text), or, for a term with a digit or a
+        colon, as the prefix of the id or of a classification code (as written).
+
+        Each term becomes ``pk IN (one UNION per index)`` so that every alternative is
+        answered by its own index (FTS5 or pg_trgm, and the B-trees of id and codes)."""
         clauses: list[Any] = []
-        fts_terms = [t for t in terms if len(t) >= 3] if dialect == "sqlite" else []
-        if fts_terms:
-            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in fts_terms)
-            clauses.append(FactorVersion.pk.in_(
-                select(sql("rowid")).select_from(sql("factor_fts"))
-                .where(sql("factor_fts MATCH :q")).params(q=match)))
-        for t in terms:
-            if t in fts_terms:
-                continue
-            escaped = t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append(FactorVersion.search_text.like(f"%{escaped}%", escape="\\"))
+        for i, raw in enumerate(text.split()):
+            term = raw.lower()
+            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            parts: list[Any] = []
+            if self.engine.dialect.name == "sqlite" and len(term) >= 3:
+                phrase = '"' + term.replace('"', '""') + '"'
+                parts.append(select(sql("rowid AS pk")).select_from(sql("factor_fts")).where(
+                    sql(f"factor_fts MATCH :q{i}").bindparams(**{f"q{i}": phrase})))
+            else:
+                parts.append(select(_FV.c.pk).where(
+                    _FV.c.search_text.like(f"%{escaped}%", escape="\\")))
+            if any(ch.isdigit() or ch == ":" for ch in term):
+                upper = raw + "\uffff"
+                parts.extend(select(_FV.c.pk).where(c >= raw, c < upper) for c in (
+                    _FV.c.factor_id, _FV.c.cpc, _FV.c.hs, _FV.c.cn_stat_code))
+            clauses.append(_FV.c.pk.in_(union(*parts) if len(parts) > 1 else parts[0]))
         return clauses
 
     @staticmethod

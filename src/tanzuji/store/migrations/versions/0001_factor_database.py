@@ -116,6 +116,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('factor_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_factor_versions_cpc'), ['cpc'], unique=False)
+        batch_op.create_index(batch_op.f('ix_factor_versions_hs'), ['hs'], unique=False)
+        batch_op.create_index(batch_op.f('ix_factor_versions_cn_stat_code'), ['cn_stat_code'], unique=False)
         batch_op.create_index('ix_factor_versions_dataset', ['dataset_id', 'released'], unique=False)
         batch_op.create_index(batch_op.f('ix_factor_versions_factor_id'), ['factor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_factor_versions_supersedes'), ['supersedes'], unique=False)
@@ -198,6 +200,10 @@ def _create_search_index() -> None:
     if dialect == "sqlite":
         for statement in _SQLITE_FTS:
             op.execute(statement)
+        # terms under three characters (two Chinese characters) are matched with LIKE: scan
+        # this narrow index rather than the wide table
+        op.execute("CREATE INDEX ix_factor_versions_search_text ON factor_versions "
+                   "(search_text, pk)")
     elif dialect == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_factor_versions_search_trgm ON factor_versions "
@@ -207,6 +213,7 @@ def _create_search_index() -> None:
 def _drop_search_index() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
+        op.execute("DROP INDEX IF EXISTS ix_factor_versions_search_text")
         for name in ("factor_fts_ai", "factor_fts_ad", "factor_fts_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS factor_fts")
@@ -235,6 +242,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_factor_versions_supersedes'))
         batch_op.drop_index(batch_op.f('ix_factor_versions_factor_id'))
         batch_op.drop_index('ix_factor_versions_dataset')
+        batch_op.drop_index(batch_op.f('ix_factor_versions_cn_stat_code'))
+        batch_op.drop_index(batch_op.f('ix_factor_versions_hs'))
         batch_op.drop_index(batch_op.f('ix_factor_versions_cpc'))
 
     op.drop_table('factor_versions')
