@@ -8,13 +8,10 @@ what another release changes.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
-from tanzuji.factors.record import FactorRecord
 from tanzuji.model.errors import Problem, StudyError
-from tanzuji.model.factors import Factor
-from tanzuji.model.study import Origin
+from tanzuji.model.factors import Factor, factor_from_record
 from tanzuji.store.factor_db import FactorDB, FactorDBError, parse_release
 
 
@@ -23,19 +20,6 @@ class PinnedFactors:
     releases: list[str] = field(default_factory=list)  # resolved names, in the study's order
     factors: dict[str, Factor] = field(default_factory=dict)
     flagged: dict[str, str] = field(default_factory=dict)
-
-
-def as_factor(record: FactorRecord, release: str) -> Factor:
-    """The compiler's view of a stored factor."""
-    spread = record.uncertainty.sigma if record.uncertainty else 0.0
-    source = record.provenance.source or record.provenance.document
-    return Factor(
-        id=record.id, name=record.name_en, unit=record.unit, origin=Origin(record.origin),
-        co2e=record.value, gwp=record.gwp, gases=dict(record.gases), kind=record.kind,
-        geography=record.geography, year=record.year,
-        source=f"{source} [{release}]" if source else f"[{release}]",
-        sigma=spread if math.isfinite(spread) else 0.0, file=f"release {release}",
-    )
 
 
 def load_pins(pins: list[str], overrides: list[str], file: str,
@@ -62,7 +46,8 @@ def load_pins(pins: list[str], overrides: list[str], file: str,
             for record in database.release_records(name):
                 if record.id in out.factors:
                     raise FactorDBError(f"factor {record.id!r} is in two pinned releases")
-                out.factors[record.id] = as_factor(record, name)
+                out.factors[record.id] = factor_from_record(record, f"release {name}", None,
+                                                            name)
             out.flagged.update(database.flags(name))
     except FactorDBError as exc:
         raise StudyError([Problem("release", str(exc), file, None, "background.releases")]

@@ -6,7 +6,7 @@ is either one CO2e value (``co2e``, computed by its publisher with the GWP set n
 ``N2O``, ``SF6``, ``CF4``, …), which the study's own GWP set characterises. ``origin`` says
 which reporting category the emissions belong to (fossil, biogenic, dluc, aircraft).
 
-Shipped factor ids (``ipcc``/MEE announcements in ``data/``):
+Shipped factor ids (MEE announcements in ``data/``, built by :mod:`tanzuji.factors.shipped`):
 
 * ``cn-elec-cf:<year>:<item>`` life-cycle carbon-footprint factors, kg CO2e/kWh, items
   ``national``, ``coal``, ``gas``, ``hydro``, ``nuclear``, ``wind``, ``pv``, ``csp``, ``biomass``,
@@ -21,14 +21,13 @@ Shipped factor ids (``ipcc``/MEE announcements in ``data/``):
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from tanzuji.factors.formats.csvfile import read_csv
 from tanzuji.factors.record import FactorRecord
+from tanzuji.factors.shipped import electricity_factors
 from tanzuji.model.errors import Problem, StudyError
 from tanzuji.model.study import Origin
 
@@ -54,65 +53,10 @@ class Factor:
     line: int | None = None
 
 
-_CF_ITEMS = {
-    "national average electricity carbon footprint": "national",
-    "coal-fired generation": "coal",
-    "gas-fired generation": "gas",
-    "hydropower": "hydro",
-    "nuclear": "nuclear",
-    "wind": "wind",
-    "solar PV": "pv",
-    "concentrated solar (CSP)": "csp",
-    "biomass": "biomass",
-    "transmission & distribution, excluding line losses": "td-excl-losses",
-    "transmission & distribution, including line losses": "td-incl-losses",
-}
-_CO2_NATIONAL = {
-    "grid_average_all_generation": "national",
-    "national_average_excluding_market_traded_nonfossil": "national-excl-traded-nonfossil",
-    "national_fossil_generation_average": "national-fossil",
-}
-_REGIONS = {
-    "North China grid": "north", "Northeast China grid": "northeast", "East China grid": "east",
-    "Central China grid": "central", "Northwest China grid": "northwest",
-    "South China (CSG) grid": "south", "Southwest China grid": "southwest",
-}
-
-
-def _read_package_csv(name: str) -> list[dict[str, str]]:
-    with (resources.files("tanzuji") / "data" / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 @lru_cache(maxsize=1)
 def official_electricity_factors() -> dict[str, Factor]:
-    """Every shipped official Chinese electricity factor, by id."""
-    out: dict[str, Factor] = {}
-    for row in _read_package_csv("cn_electricity_carbon_footprint_factors.csv"):
-        item = _CF_ITEMS[row["item_en"]]
-        fid = f"cn-elec-cf:{row['data_year']}:{item}"
-        out[fid] = Factor(
-            id=fid, name=f"{row['item_en']} ({row['item_zh']}), {row['data_year']}",
-            unit="kWh", co2e=float(row["value"]), gwp=None, kind=CARBON_FOOTPRINT,
-            geography="CN", year=int(row["data_year"]),
-            source=f"{row['announcement']}, published {row['published_date']}",
-        )
-    for row in _read_package_csv("cn_grid_electricity_co2_factors.csv"):
-        if row["level"] == "national":
-            item = _CO2_NATIONAL[row["factor_type"]]
-        elif row["level"] == "regional":
-            item = _REGIONS[row["region_en"]]
-        else:
-            item = row["iso_3166_2"]
-        fid = f"cn-elec-co2:{row['data_year']}:{item}"
-        out[fid] = Factor(
-            id=fid, name=f"grid CO2 emission factor {row['region_en']} ({row['region_zh']}), "
-            f"{row['data_year']}",
-            unit="kWh", gases={"CO2": float(row["value"])}, kind=CO2_ONLY,
-            geography=row["iso_3166_2"] or row["region_en"], year=int(row["data_year"]),
-            source=f"{row['announcement']}, published {row['published_date']}",
-        )
-    return out
+    """Every shipped official Chinese electricity factor, by id (see factors.shipped)."""
+    return {r.id: factor_from_record(r, None, None) for r in electricity_factors()}
 
 
 def resolve_electricity(where: str, kind: str, year: int | None) -> str:
@@ -162,15 +106,20 @@ def read_factor_table(path: Path) -> dict[str, Factor]:
         ])
     out: dict[str, Factor] = {}
     for record, row in zip(parsed.factors, parsed.factor_rows, strict=True):
-        out[record.id] = _factor(record, name, row if isinstance(row, int) else None)
+        out[record.id] = factor_from_record(record, name, row if isinstance(row, int) else None)
     return out
 
 
-def _factor(record: FactorRecord, file: str, line: int | None) -> Factor:
-    """The study's view of a database record (the uncertainty as a lognormal sigma)."""
+def factor_from_record(record: FactorRecord, file: str | None, line: int | None,
+                       release: str | None = None) -> Factor:
+    """The study's view of a database record (the uncertainty as a lognormal sigma); a
+    factor from a release names it in its source."""
+    source = record.provenance.source or record.provenance.document
+    if release is not None:
+        source = f"{source} [{release}]" if source else f"[{release}]"
     return Factor(
         id=record.id, name=record.name_en, unit=record.unit, origin=Origin(record.origin),
         co2e=record.value, gwp=record.gwp, gases=dict(record.gases), kind=record.kind,
-        geography=record.geography, year=record.year, source=record.provenance.source,
+        geography=record.geography, year=record.year, source=source,
         sigma=record.uncertainty.sigma if record.uncertainty else 0.0, file=file, line=line,
     )
