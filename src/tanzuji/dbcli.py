@@ -14,7 +14,7 @@ from rich.table import Table
 
 from tanzuji.console import err, errors, out
 from tanzuji.factors.formats.detect import FORMATS
-from tanzuji.store.db import current_revision, database_url
+from tanzuji.store.db import database_url
 from tanzuji.store.factor_db import FactorDB, FactorDBError
 from tanzuji.store.seed import init_database
 
@@ -31,11 +31,7 @@ def _user(by: str | None) -> str:
 
 
 def _open() -> FactorDB:
-    db = FactorDB.open(migrate=False)
-    if current_revision(db.engine) is None:
-        raise FactorDBError(f"the database at {database_url()} has no schema yet: run "
-                            "`tanzuji db init`")
-    return db
+    return FactorDB.open(migrate=False)
 
 
 def _json(data: Any) -> None:

@@ -124,3 +124,9 @@ def test_study_against_pinned_and_other_releases(db_url: str, tmp_path: Path) ->
     message = fails("calc", _study(tmp_path, ["assoc@5"]), "--json")
     assert "study.yaml" in message and "no release 'assoc@5'" in message
     assert "pins no release of 'other'" in fails("calc", study, "--release", "other@1")
+
+
+def test_a_database_without_schema_says_how_to_make_one(db_url: str, tmp_path: Path) -> None:
+    assert "run `tanzuji db init`" in fails("db", "search", "steel")
+    message = fails("calc", _study(tmp_path, ["assoc@1"]))
+    assert "study.yaml" in message and "run `tanzuji db init`" in message

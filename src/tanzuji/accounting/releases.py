@@ -22,8 +22,7 @@ class PinnedFactors:
     flagged: dict[str, str] = field(default_factory=dict)
 
 
-def load_pins(pins: list[str], overrides: list[str], file: str,
-              db: FactorDB | None = None) -> PinnedFactors:
+def load_pins(pins: list[str], overrides: list[str], file: str) -> PinnedFactors:
     """Factors of every pinned release (with ``overrides`` applied), or a StudyError naming
     the pin that cannot be resolved."""
     out = PinnedFactors()
@@ -39,7 +38,7 @@ def load_pins(pins: list[str], overrides: list[str], file: str,
                 raise FactorDBError(f"--release {other}: the study pins no release of "
                                     f"{dataset!r} (it pins {', '.join(pins) or 'none'})")
             by_dataset[dataset] = other
-        database = db or FactorDB.open(migrate=False)
+        database = FactorDB.open(migrate=False)
         for pin in by_dataset.values():
             name = database.resolve_release(pin)
             out.releases.append(name)

@@ -23,7 +23,7 @@ from tanzuji.factors.formats import Parsed, RowProblem
 from tanzuji.factors.formats.detect import read_any
 from tanzuji.factors.record import FactorRecord, ProcessRecord
 from tanzuji.factors.review import Review, ReviewError, step
-from tanzuji.store.db import make_engine, transaction, upgrade
+from tanzuji.store.db import current_revision, make_engine, transaction, upgrade
 from tanzuji.store.tables import (
     Base,
     Dataset,
@@ -97,6 +97,17 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
         yield items[start : start + _CHUNK]
 
 
+def _newest(*where: Any) -> Any:
+    """Subquery ``(factor_id, v)``: the newest version number of each factor id matching
+    ``where``."""
+    return (select(_FV.c.factor_id, func.max(_FV.c.version).label("v")).where(*where)
+            .group_by(_FV.c.factor_id).subquery())
+
+
+def _is_newest(newest: Any) -> Any:
+    return and_(_FV.c.factor_id == newest.c.factor_id, _FV.c.version == newest.c.v)
+
+
 def parse_release(name: str) -> tuple[str, int | None]:
     """``starter@3`` -> ("starter", 3); ``starter`` -> ("starter", None) (the newest)."""
     dataset, _, number = name.partition("@")
@@ -117,9 +128,15 @@ class FactorDB:
 
     @classmethod
     def open(cls, url: str | None = None, migrate: bool = True) -> FactorDB:
+        """The database at ``url`` (default ``TANZUJI_DATABASE_URL``), upgraded to the newest
+        schema, or, with ``migrate=False``, as it is: then it must have a schema already."""
         engine = make_engine(url)
         if migrate:
             upgrade(engine)
+        elif current_revision(engine) is None:
+            engine.dispose()
+            raise FactorDBError(f"the database at {engine.url.render_as_string()} has no "
+                                "schema yet: run `tanzuji db init`")
         return cls(engine)
 
     # -- datasets ----------------------------------------------------------------------------
@@ -339,24 +356,18 @@ class FactorDB:
         out: dict[str, Any] = {}
         conn = s.connection()
         for chunk in _chunks(sorted(set(ids))):
-            newest = (select(_FV.c.factor_id, func.max(_FV.c.version).label("v"))
-                      .where(_FV.c.factor_id.in_(chunk)).group_by(_FV.c.factor_id).subquery())
+            newest = _newest(_FV.c.factor_id.in_(chunk))
             rows = conn.execute(select(
                 _FV.c.pk, _FV.c.factor_id, _FV.c.version, _FV.c.dataset_id,
                 _FV.c.record_sha256, _FV.c.released, _FV.c.withdrawn,
-            ).join(newest, and_(_FV.c.factor_id == newest.c.factor_id,
-                                _FV.c.version == newest.c.v)))
+            ).join(newest, _is_newest(newest)))
             out.update((r.factor_id, r) for r in rows)
         return out
 
     @staticmethod
     def _dataset_latest(s: Session, dataset: str) -> list[FactorVersion]:
-        newest = (select(FactorVersion.factor_id, func.max(FactorVersion.version).label("v"))
-                  .where(FactorVersion.dataset_id == dataset)
-                  .group_by(FactorVersion.factor_id).subquery())
-        return list(s.scalars(select(FactorVersion).join(newest, and_(
-            FactorVersion.factor_id == newest.c.factor_id,
-            FactorVersion.version == newest.c.v))))
+        newest = _newest(_FV.c.dataset_id == dataset)
+        return list(s.scalars(select(FactorVersion).join(newest, _is_newest(newest))))
 
     @staticmethod
     def _has_changes(s: Session, dataset: str) -> bool:
@@ -413,14 +424,10 @@ class FactorDB:
             return ds.state
 
     def history(self, dataset: str) -> list[dict[str, Any]]:
+        """Every review event of a dataset, oldest first."""
         with transaction(self.engine) as s:
             self._dataset(s, dataset)
-            return [{"action": e.action, "actor": e.actor, "from": e.from_state,
-                     "to": e.to_state, "comment": e.comment, "release": e.release_number,
-                     "at": e.at.isoformat()}
-                    for e in s.scalars(select(ReviewEvent)
-                                       .where(ReviewEvent.dataset_id == dataset)
-                                       .order_by(ReviewEvent.pk))]
+            return self._history(s, dataset)
 
     # -- releases ----------------------------------------------------------------------------
 
@@ -444,12 +451,10 @@ class FactorDB:
                                   comment=note or "shipped data", release_number=number))
             else:
                 self._apply(s, ds, "publish", by, note, release=number)
-            newest = (select(_FV.c.factor_id, func.max(_FV.c.version).label("v"))
-                      .where(_FV.c.dataset_id == dataset).group_by(_FV.c.factor_id).subquery())
+            newest = _newest(_FV.c.dataset_id == dataset)
             members = s.connection().execute(
                 select(_FV.c.pk, _FV.c.factor_id, _FV.c.record_sha256)
-                .join(newest, and_(_FV.c.factor_id == newest.c.factor_id,
-                                   _FV.c.version == newest.c.v))
+                .join(newest, _is_newest(newest))
                 .where(_FV.c.withdrawn.is_(False)).order_by(_FV.c.factor_id)).all()
             digest = hashlib.sha256()
             for _, factor_id, sha in members:
@@ -597,18 +602,14 @@ class FactorDB:
         release, ``drafts`` the pending versions as well."""
         with transaction(self.engine) as s:
             query = select(FactorVersion)
-            rel_names: dict[int, str] = {}
             if release is not None:
                 rel = self._release(s, release)
                 query = query.join(ReleaseFactor, ReleaseFactor.factor_pk == FactorVersion.pk
                                    ).where(ReleaseFactor.release_pk == rel.pk)
             elif drafts:
-                newest = (select(FactorVersion.factor_id,
-                                 func.max(FactorVersion.version).label("v"))
-                          .group_by(FactorVersion.factor_id).subquery())
-                query = query.join(newest, and_(FactorVersion.factor_id == newest.c.factor_id,
-                                                FactorVersion.version == newest.c.v)
-                                   ).where(FactorVersion.withdrawn.is_(False))
+                newest = _newest()
+                query = query.join(newest, _is_newest(newest)).where(
+                    FactorVersion.withdrawn.is_(False))
             else:
                 query = query.where(FactorVersion.current)
             if text and text.strip():
@@ -713,7 +714,7 @@ class FactorDB:
             out["flags"] = [{"code": f.code, "message": f.message, "details": f.details}
                             for f in s.scalars(select(QualityFlag)
                                                .where(QualityFlag.factor_pk == chosen.pk))]
-            out["review"] = self.history_in(s, chosen.dataset_id)
+            out["review"] = self._history(s, chosen.dataset_id)
             out["lineage"] = self._lineage(s, chosen)
             return out
 
@@ -732,7 +733,7 @@ class FactorDB:
                     "by": run.imported_by, "at": run.imported_at.isoformat()}}
 
     @staticmethod
-    def history_in(s: Session, dataset: str) -> list[dict[str, Any]]:
+    def _history(s: Session, dataset: str) -> list[dict[str, Any]]:
         return [{"action": e.action, "actor": e.actor, "from": e.from_state, "to": e.to_state,
                  "comment": e.comment, "release": e.release_number, "at": e.at.isoformat()}
                 for e in s.scalars(select(ReviewEvent).where(ReviewEvent.dataset_id == dataset)

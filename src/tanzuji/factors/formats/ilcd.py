@@ -28,7 +28,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from tanzuji.factors.formats import Parsed
-from tanzuji.factors.formats.ecospold2 import (
+from tanzuji.factors.formats.common import (
     Ctx,
     drop_none,
     lang_text,

@@ -40,7 +40,7 @@ from olca_schema import units as olca_units  # type: ignore[import-untyped, unus
 from olca_schema import zipio  # type: ignore[import-untyped, unused-ignore]
 
 from tanzuji.factors.formats import Parsed, RowProblem
-from tanzuji.factors.formats.ecospold2 import Ctx, drop_none
+from tanzuji.factors.formats.common import Ctx, drop_none
 from tanzuji.factors.formats.elementary import (
     Dataset,
     GasLine,
