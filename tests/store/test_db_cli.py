@@ -62,7 +62,7 @@ def test_db_commands(db_url: str, tmp_path: Path) -> None:
     ok("db", "review", "assoc", "--approve", "--by", "bob")
     assert "assoc@1" in ok("db", "publish", "assoc", "--by", "carol")
 
-    hits = json.loads(ok("db", "search", "热轧", "--json"))
+    hits = json.loads(ok("db", "search", "热轧", "-d", "assoc", "--json"))  # starter has 热轧 too
     assert [h["id"] for h in hits] == ["steel:a", "steel:b"]
     for key in ("id", "name_zh", "name_en", "value", "unit", "kind", "data_year", "geography",
                 "provenance", "release"):

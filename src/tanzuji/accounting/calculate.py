@@ -19,6 +19,7 @@ from tanzuji.accounting.sensitivity import (
     parameter_sensitivity,
 )
 from tanzuji.accounting.solve import Solution, solve
+from tanzuji.model.background import linked_databases
 from tanzuji.model.compile import CompiledStudy, compile_study
 from tanzuji.model.loader import LineMap, load_study
 from tanzuji.model.study import Study
@@ -36,14 +37,15 @@ class StudyFile:
                 factor_map: dict[str, str] | None = None) -> CompiledStudy:
         return compile_study(study or self.study, self.lines, str(self.path), self.path.parent,
                              gwp=gwp, factor_map=factor_map, release_factors=self.pins.factors,
-                             flagged=self.pins.flagged)
+                             flagged=self.pins.flagged, release_processes=self.pins.processes)
 
 
 def open_study(path: str | Path, releases: Sequence[str] = ()) -> StudyFile:
     """Load a study and the factors of the releases it pins (``releases`` swaps some)."""
     p = Path(path)
     study, lines = load_study(p)
-    pins = load_pins(study.background.releases, list(releases), str(p))
+    pins = load_pins(study.background.releases, list(releases), str(p),
+                     linked_databases(study))
     digest = hashlib.sha256(p.read_bytes())
     inputs = [*study.background.factor_tables, *(d.file for d in study.background.databases)]
     for name in inputs:
@@ -108,8 +110,7 @@ def build_result(sf: StudyFile, sol: Solution, tree_cutoff: float = 0.01) -> Stu
             software_version=__version__,
             factors=[{"id": f.id, "source": f.source, "year": f.year, "kind": f.kind}
                      for f in comp.factors_used.values()],
-            databases=[{"id": b.database.id, "file": str(b.database.path),
-                        "activities": b.size} for b in comp.background],
+            databases=[b.database.provenance() for b in comp.background],
             releases=sf.pins.releases,
             computed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         ),

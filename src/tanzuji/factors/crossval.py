@@ -142,7 +142,10 @@ class _Member:
     log_value: float  # log10 of kg CO2e per base unit
 
 
-def _classes(factors: Iterable[FactorRecord]) -> dict[tuple[str, str, str], list[_Member]]:
+_Classes = dict[tuple[str, str, str], list[_Member]]
+
+
+def _classes(factors: Iterable[FactorRecord]) -> _Classes:
     """Positive-valued factors by (product class, kind, base unit)."""
     out: dict[tuple[str, str, str], list[_Member]] = defaultdict(list)
     for f in factors:
@@ -157,11 +160,21 @@ def _in_unit(log_value: float, factor: FactorRecord) -> float:
     return 10 ** log_value * _canonical(factor.unit)[0]
 
 
+def check(factors: Sequence[FactorRecord]) -> list[Flag]:
+    """Every flag of :func:`outliers` and :func:`unit_suspects`, grouping the factors once."""
+    classes = _classes(factors)
+    return _ordered([*_outliers(classes), *_unit_suspects(classes, factors)])
+
+
 def outliers(factors: Sequence[FactorRecord], threshold: float = 3.5) -> list[Flag]:
     """Robust z-scores (Iglewicz & Hoaglin): |0.6745 (x - median) / MAD| > ``threshold`` on
     log10 values within a product class of at least ``MIN_CLASS`` members."""
+    return _ordered(_outliers(_classes(factors), threshold))
+
+
+def _outliers(classes: _Classes, threshold: float = 3.5) -> list[Flag]:
     flags: list[Flag] = []
-    for (klass, _kind, _base), members in _classes(factors).items():
+    for (klass, _kind, _base), members in classes.items():
         if len(members) < MIN_CLASS:
             continue
         logs = [m.log_value for m in members]
@@ -185,7 +198,7 @@ def outliers(factors: Sequence[FactorRecord], threshold: float = 3.5) -> list[Fl
                 f"of {klass}: robust z = {z:.2f} (median {middle:.4g} kg CO2e/{f.unit})"),
                 {"class": klass, "z": z, "median": middle, "unit": f.unit,
                  "value": f.co2e(), "n": len(members), "threshold": threshold}))
-    return _ordered(flags)
+    return flags
 
 
 def _ratio_text(steps: int) -> str:
@@ -193,6 +206,7 @@ def _ratio_text(steps: int) -> str:
     return f"x{ratio}" if steps > 0 else f"x1/{ratio}"
 
 
+@lru_cache(maxsize=1024)
 def _family(unit: str) -> str | None:
     """Which plausibility range applies: by dimension, and kWh-like vs MJ-like energy."""
     dims = parse_unit(unit).dimensionality
@@ -232,8 +246,12 @@ def _medians_without_each(members: Sequence[_Member]) -> list[float]:
 def unit_suspects(factors: Sequence[FactorRecord]) -> list[Flag]:
     """Values orders of magnitude off: a x1000 step from the class, a magnitude no factor of
     its unit has, or a negative value that is not a removal or credit."""
+    return _ordered(_unit_suspects(_classes(factors), factors))
+
+
+def _unit_suspects(classes: _Classes, factors: Sequence[FactorRecord]) -> list[Flag]:
     flags: list[Flag] = []
-    for (klass, _kind, _base), members in _classes(factors).items():
+    for (klass, _kind, _base), members in classes.items():
         if len(members) < 3:
             continue  # needs at least two others to have a median that means something
         for m, median in zip(members, _medians_without_each(members), strict=True):
@@ -269,7 +287,7 @@ def unit_suspects(factors: Sequence[FactorRecord]) -> list[Flag]:
                 f"{high:g} kg CO2e/{ref} for a factor per {family} unit: check value and unit"),
                 {"value": per_ref, "unit": ref, "low": low, "high": high,
                  "family": family}))
-    return _ordered(flags)
+    return flags
 
 
 def _ordered(flags: list[Flag]) -> list[Flag]:

@@ -37,6 +37,7 @@ from tanzuji.engine.uncertainty import (
 from tanzuji.gwp import GWPError, canonical_gas, gwp_set
 from tanzuji.matrixfile import MatrixFileError
 from tanzuji.model import expressions
+from tanzuji.model.background import CO2E as CO2E  # re-exported: breakdown reads it here
 from tanzuji.model.background import Database, load_database
 from tanzuji.model.errors import Problem, StudyError
 from tanzuji.model.factors import (
@@ -47,6 +48,11 @@ from tanzuji.model.factors import (
     resolve_electricity,
 )
 from tanzuji.model.loader import LineMap
+from tanzuji.model.release_processes import (
+    ReleaseProcessError,
+    ReleaseProcesses,
+    release_database,
+)
 from tanzuji.model.study import (
     Amount,
     DataKind,
@@ -71,7 +77,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-CO2E = "CO2e"  # pseudo-gas of factors published as one CO2e value
 FUNCTIONAL_UNIT = "functional_unit"  # key of the activity that consumes the reference flow
 
 
@@ -318,8 +323,10 @@ class _Compiler:
     def __init__(self, study: Study, lines: LineMap | None, file: str, base_dir: Path,
                  factor_map: dict[str, str] | None = None,
                  release_factors: dict[str, Factor] | None = None,
-                 flagged: dict[str, str] | None = None) -> None:
+                 flagged: dict[str, str] | None = None,
+                 release_processes: dict[str, ReleaseProcesses] | None = None) -> None:
         self.study = study
+        self.release_processes = release_processes or {}
         self.factor_map = factor_map or {}
         self.flagged = flagged or {}
         self.lines = lines
@@ -345,6 +352,7 @@ class _Compiler:
         self.factor_sources: list[tuple[Source, str]] = []
         self.term_cache: dict[tuple[str | int, ...], Term] = {}
         self.databases: dict[str, Database] = {}
+        self.failed_releases: set[str] = set()
         self.bg_links: list[tuple[str, int, int, Term, Source]] = []
 
     # -- locations and problems ----------------------------------------------------------------
@@ -666,6 +674,11 @@ class _Compiler:
             if spec.id in self.databases:
                 self.error("background", f"database id {spec.id!r} is used twice", where)
                 continue
+            if spec.id in self.release_processes:
+                self.error("background", f"database id {spec.id!r} is also a pinned release's "
+                           "dataset; `activity:` links could not tell them apart",
+                           ("background", "databases", i, "id"))
+                continue
             try:
                 self.databases[spec.id] = load_database(spec.id, path)
             except (MatrixFileError, OSError, ValueError) as exc:
@@ -675,11 +688,21 @@ class _Compiler:
                         credit: bool, label: str | None) -> None:
         assert inp.activity is not None
         db_id, _, ref = inp.activity.partition(":")
-        db = self.databases.get(db_id)
+        rp = self.release_processes.get(db_id)
+        if db_id not in self.databases and rp is not None and not rp.processes:
+            self.error("link", f"activity {inp.activity!r}: release {rp.release} holds no unit "
+                       "processes (link its factors with 'factor:')", (*path, "activity"))
+            return
+        db = self.databases.get(db_id) or self.release_database(db_id)
+        if db_id in self.failed_releases:
+            return  # its processes are already reported at the pin
         if db is None or not ref:
+            known = [*self.databases, *self.release_processes]
             self.error("link", f"activity {inp.activity!r}: give '<database id>:<activity>' "
-                       f"with a database declared under background.databases "
-                       f"({', '.join(self.databases) or 'none declared'})", (*path, "activity"))
+                       f"with a database declared under background.databases or the dataset "
+                       f"of a release pinned under background.releases "
+                       f"({', '.join(dict.fromkeys(known)) or 'none declared'})",
+                       (*path, "activity"))
             return
         try:
             index = db.activity(ref)
@@ -697,6 +720,23 @@ class _Compiler:
         source = Source(_fmt(path), self.line(path), label or inp.name or db.label(index),
                         inp.data)
         self.bg_links.append((db_id, index, col, term, source))
+
+    def release_database(self, dataset: str) -> Database | None:
+        """The unit processes of the pinned release of ``dataset`` as a database, built once;
+        each exchange that cannot be placed is a problem at the pin."""
+        rp = self.release_processes.get(dataset)
+        if rp is None:
+            return None
+        where: tuple[str | int, ...] = ("background", "releases", rp.pin)
+        try:
+            db = release_database(rp, self.gwp)
+        except ReleaseProcessError as exc:
+            for message in exc.messages:
+                self.error("release", message, where)
+            self.failed_releases.add(dataset)
+            return None
+        self.databases[dataset] = db
+        return db
 
     def attach_backgrounds(self) -> tuple[list[BackgroundBlock], FloatArray, FloatArray]:
         """Place every linked database after the foreground; its entries are certain."""
@@ -717,6 +757,12 @@ class _Compiler:
             scale = np.ones(s.n_flows)
             for k in range(s.n_flows):
                 named = db.flow(k)
+                if named is not None and named[0] != CO2E:
+                    try:
+                        self.gwp.factor(named[0])
+                    except GWPError as exc:
+                        self.error("gas", f"database {db_id!r}: {exc}", ("background",))
+                        continue
                 if named is not None:
                     flow_ids[k] = self.flow(*named)
                 elif s.characterization[k] != 0:  # unnamed: keep the database's own CO2e
@@ -912,13 +958,16 @@ def compile_study(study: Study, lines: LineMap | None = None, file: str = "<stud
                   base_dir: Path | None = None, gwp: str | None = None,
                   factor_map: dict[str, str] | None = None,
                   release_factors: dict[str, Factor] | None = None,
-                  flagged: dict[str, str] | None = None) -> CompiledStudy:
+                  flagged: dict[str, str] | None = None,
+                  release_processes: dict[str, ReleaseProcesses] | None = None) -> CompiledStudy:
     """Compile a validated study; raise StudyError listing every dangling link, bad unit, …
 
     ``gwp`` overrides the study's GWP set (AR6, AR5, AR4); ``factor_map`` replaces factor ids
     (after ``electricity:`` shorthands are resolved), for methodological alternatives.
     ``release_factors`` are the factors of the factor-database releases the study pins, and
-    ``flagged`` the quality findings on some of them (a study using one gets a note).
+    ``flagged`` the quality findings on some of them (a study using one gets a note);
+    ``release_processes`` the unit processes of those releases, by dataset id, which the
+    study's ``activity:`` links use as background databases.
     """
     if gwp is not None:
         try:
@@ -928,4 +977,4 @@ def compile_study(study: Study, lines: LineMap | None = None, file: str = "<stud
         info = study.study.model_copy(update={"gwp": name})
         study = study.model_copy(update={"study": info})
     return _Compiler(study, lines, file, base_dir or Path("."), factor_map, release_factors,
-                     flagged).run()
+                     flagged, release_processes).run()

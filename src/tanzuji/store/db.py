@@ -11,6 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,6 +62,13 @@ def upgrade(engine: Engine) -> str | None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return current_revision(engine)
+
+
+def head_revision() -> str:
+    """The newest migration this version of Tanzuji ships."""
+    head = ScriptDirectory.from_config(_alembic_config(make_engine("sqlite://"))).get_current_head()
+    assert head is not None
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,7 +1,10 @@
-"""``tanzuji db init``: the schema, then the shipped data wherever it is absent.
+"""``tanzuji db init``: the schema, then the shipped data wherever it is absent or older.
 
-Running it again changes nothing: a shipped dataset that exists is left as it is (its later
-releases are the users' own work), and the GWP tables are only written when empty.
+Running it again changes nothing. When the shipped records differ from a shipped dataset's
+newest release (a newer Tanzuji), they become its next release: new factors added, changed
+ones as new versions, dropped ones withdrawn; earlier releases, and the studies pinning
+them, keep their numbers. A dataset whose newest release is a user's own, or which holds
+unpublished edits, is left alone and reported. The GWP tables are only written when empty.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from tanzuji.factors import shipped
 from tanzuji.factors.formats import Parsed
 from tanzuji.factors.formats.csvfile import read_csv
 from tanzuji.store.db import transaction
-from tanzuji.store.factor_db import FactorDB, FactorDBError
+from tanzuji.store.factor_db import FactorDB, FactorDBError, content_digest
 from tanzuji.store.tables import Dataset, GWPValue
 
 SYSTEM = "tanzuji"
@@ -67,17 +70,34 @@ def init_database(db: FactorDB) -> list[str]:
             done.append(f"loaded {len(rows)} IPCC GWP100 values (AR4, AR5, AR6)")
         present = set(s.scalars(select(Dataset.id)))
     for ds in shipped.DATASETS:
-        if ds.id in present:
-            continue
         parsed, file_name, sha = _shipped_parsed(ds.id)
         if parsed.problems:
             raise FactorDBError(f"shipped data {file_name} does not read cleanly",
                                 parsed.problems)
-        db.create_dataset(ds.id, ds.title, SYSTEM, public=True, publisher=ds.publisher,
-                          licence=ds.licence, description=ds.description)
+        update = ds.id in present
+        if update:
+            releases = db.releases(ds.id)
+            if releases and releases[-1]["sha256"] == content_digest(parsed.factors):
+                continue
+            if releases and releases[-1]["published_by"] != SYSTEM:
+                done.append(f"{ds.id}: newer shipped data is not loaded because "
+                            f"{releases[-1]['release']} was published by "
+                            f"{releases[-1]['published_by']}, not shipped")
+                continue
+            if db.has_unpublished(ds.id):
+                done.append(f"{ds.id}: newer shipped data is waiting; publish or reject the "
+                            "dataset's pending changes, then run `tanzuji db init` again")
+                continue
+        else:
+            db.create_dataset(ds.id, ds.title, SYSTEM, public=True, publisher=ds.publisher,
+                              licence=ds.licence, description=ds.description)
         report = db.import_parsed(parsed, ds.id, SYSTEM, file_name=file_name, fmt="shipped",
-                                  file_sha256=sha)
+                                  file_sha256=sha, replace=update)
         release = db.publish(ds.id, SYSTEM, f"shipped with Tanzuji {__version__}",
                              shipped=True)
-        done.append(f"loaded {report.added} factors into {release}")
+        if update:
+            done.append(f"updated {release}: {report.added} added, {report.changed} changed, "
+                        f"{report.withdrawn} withdrawn")
+        else:
+            done.append(f"loaded {report.added} factors into {release}")
     return done

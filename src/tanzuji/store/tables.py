@@ -100,7 +100,8 @@ class FactorVersion(Base):
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"))
-    factor_id: Mapped[str] = mapped_column(String(200), index=True)
+    # looked up through the (factor_id, version) unique index
+    factor_id: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     released: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -112,14 +113,14 @@ class FactorVersion(Base):
     unit: Mapped[str] = mapped_column(String(50))
     value: Mapped[float] = mapped_column(Float)  # kg CO2e per unit (AR6 for gas breakdowns)
     kind: Mapped[str] = mapped_column(String(40))
-    geography: Mapped[str | None] = mapped_column(String(50))
+    geography: Mapped[str | None] = mapped_column(String(50), index=True)
     year: Mapped[int | None] = mapped_column(Integer)
     cpc: Mapped[str | None] = mapped_column(String(20), index=True)
     hs: Mapped[str | None] = mapped_column(String(20), index=True)
     cn_stat_code: Mapped[str | None] = mapped_column(String(30), index=True)
     supersedes: Mapped[str | None] = mapped_column(String(200), index=True)
     search_text: Mapped[str] = mapped_column(Text)
-    import_pk: Mapped[int | None] = mapped_column(ForeignKey("imports.pk"))
+    import_pk: Mapped[int | None] = mapped_column(ForeignKey("imports.pk"), index=True)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -52,10 +52,19 @@ _PROVENANCE_TEXT = ("source", "publisher", "document", "announcement", "table", 
 _FLOATS = ("biogenic_carbon", "gsd", "sd", "min", "mode", "max", "sigma")
 _INTS = ("year", "sample_size")
 _DQR = ("reliability", "completeness", "temporal", "geographical", "technological")
+_DQR_COLUMNS = frozenset(f"dqr_{d}" for d in _DQR)
 _DATES = ("valid_from", "valid_until", "published")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "origin": get_args(OriginName), "kind": get_args(Kind),
     "geography_level": get_args(GeographyLevel), "distribution": get_args(Distribution),
+}
+# what each simple column is, so that a row is read in one pass over its cells
+_SORTS: dict[str, str] = {
+    **dict.fromkeys(_TEXT[1:], "text"), **dict.fromkeys(_PROVENANCE_TEXT, "provenance"),
+    **dict.fromkeys(("origin", "kind", "geography_level"), "choice"), "gwp": "gwp",
+    **dict.fromkeys(_FLOATS, "float"),
+    **dict.fromkeys((*_INTS, *_DQR_COLUMNS), "int"),
+    **dict.fromkeys(_DATES, "date"),
 }
 _ID = re.compile(ID_PATTERN)
 T = TypeVar("T")
@@ -63,6 +72,8 @@ T = TypeVar("T")
 
 def cell_text(cell: object) -> str:
     """A cell as the text a CSV would hold: whole floats lose '.0' (Excel stores 2019.0)."""
+    if type(cell) is str:  # the common case (every CSV cell): no other test needed
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -174,11 +185,12 @@ class FlatReader:
         """Read one data row (``number`` is its line or sheet row); blank rows are skipped."""
         texts: dict[str, str] = {}
         stray: list[int] = []  # cells beyond the header or under a column without a name
+        targets = self.header.targets
         for index, cell in enumerate(cells):
-            text = cell_text(cell)
+            text = cell.strip() if type(cell) is str else cell_text(cell)
             if not text:
                 continue
-            target = self.header.targets.get(index)
+            target = targets.get(index)
             if target is not None:
                 texts[target] = text
             elif index in self.header.blank or index >= self.header.width:
@@ -220,21 +232,32 @@ class FlatReader:
         if not name:
             errors.append(_RowError("name_en", "empty name_en"))
         data["name_en"] = name
-        data.update({k: texts[k] for k in _TEXT[1:] if k in texts})
-        for key, choices in _CHOICES.items():
-            if key in texts and key != "distribution":
-                data[key] = _attempt(errors, _choice, key, texts[key], choices)
-        if "gwp" in texts:
-            data["gwp"] = _attempt(errors, _gwp, texts["gwp"])
-        numbers = {key: _attempt(errors, _number, self.header.name(key), key, texts[key])
-                   for key in _FLOATS if key in texts}
-        ints = {key: _attempt(errors, _whole, self.header.name(key), key, texts[key])
-                for key in (*_INTS, *(f"dqr_{d}" for d in _DQR)) if key in texts}
-        dates = {key: _attempt(errors, _date, self.header.name(key), key, texts[key])
-                 for key in _DATES if key in texts}
-        gases = {target.removeprefix(GAS): _attempt(errors, _number, self.header.name(target),
-                                                    target, text)
-                 for target, text in texts.items() if target.startswith(GAS)}
+        numbers: dict[str, float] = {}
+        ints: dict[str, int] = {}
+        dates: dict[str, dt.date] = {}
+        gases: dict[str, float] = {}
+        provenance: dict[str, Any] = {}
+        column = self.header.name
+        for key, text in texts.items():  # one pass, in column order
+            sort = _SORTS.get(key)
+            if sort is None:  # id, name_en, unit, value, spread: handled around this loop
+                if key.startswith(GAS):
+                    gases[key.removeprefix(GAS)] = _attempt(errors, _number, column(key), key,
+                                                            text)
+            elif sort == "text":
+                data[key] = text
+            elif sort == "provenance":
+                provenance[key] = text
+            elif sort == "choice":
+                data[key] = _attempt(errors, _choice, key, text, _CHOICES[key])
+            elif sort == "gwp":
+                data[key] = _attempt(errors, _gwp, text)
+            elif sort == "float":
+                numbers[key] = _attempt(errors, _number, column(key), key, text)
+            elif sort == "int":
+                ints[key] = _attempt(errors, _whole, column(key), key, text)
+            else:
+                dates[key] = _attempt(errors, _date, column(key), key, text)
         if errors:
             return None  # the later steps need the cells above
         if "biogenic_carbon" in numbers:
@@ -249,7 +272,6 @@ class FlatReader:
                                     "gas column"))
         _attempt(errors, self._spread, texts, numbers, data)
         _attempt(errors, self._dqr, ints, data)
-        provenance: dict[str, Any] = {k: texts[k] for k in _PROVENANCE_TEXT if k in texts}
         if "sample_size" in ints:
             provenance["sample_size"] = ints["sample_size"]
         if "published" in dates:
@@ -347,9 +369,9 @@ class FlatReader:
         data["uncertainty"] = {"distribution": distribution, **params}
 
     def _dqr(self, ints: dict[str, int], data: dict[str, Any]) -> None:
-        given = {d: ints[f"dqr_{d}"] for d in _DQR if f"dqr_{d}" in ints}
-        if not given:
+        if not ints.keys() & _DQR_COLUMNS:
             return
+        given = {d: ints[f"dqr_{d}"] for d in _DQR if f"dqr_{d}" in ints}
         missing = [d for d in _DQR if d not in given]
         if missing:
             raise _RowError(f"dqr_{missing[0]}", "give all five dqr scores or none (missing "
