@@ -19,6 +19,9 @@ from tanzuji.accounting.result import StudyResult
 from tanzuji.console import err, out
 from tanzuji.console import errors as _errors
 from tanzuji.dbcli import db_app
+from tanzuji.declarecli import declare
+from tanzuji.reportcli import report
+from tanzuji.rulescli import check, pcr_app
 
 app = typer.Typer(
     name="tanzuji",
@@ -28,6 +31,10 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(pcr_app, name="pcr")
+app.command("check")(check)
+app.command("declare")(declare)
+app.command("report")(report)
 def _progress(total: int) -> tuple[Progress, Callable[[int], None]]:
     bar = Progress("Monte Carlo", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                    console=err, transient=True)
@@ -54,6 +61,8 @@ def calc(
         typer.Option("--release", help="recompute under another release of a pinned dataset "
                                        "(e.g. starter@2) and show the effect; repeatable"),
     ] = None,
+    save: Annotated[Path | None, typer.Option(
+        "--out", help="also save the result as JSON (e.g. for `tanzuji report`)")] = None,
 ) -> None:
     """Calculate the carbon footprint of a study."""
     with _errors():
@@ -66,6 +75,8 @@ def calc(
         else:
             result = calculate(study, gwp=gwp, iterations=mc, seed=seed,
                                sensitivity=sensitivity, releases=swaps)
+        if save is not None:
+            save.write_text(result.model_dump_json(indent=1), encoding="utf-8")
         pinned = calculate(study, gwp=gwp) if swaps else None
         if as_json:
             doc = result.model_dump(mode="json")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from tanzuji.accounting.result import STAGES, Summary, Uncertainty
+from tanzuji.accounting.result import STAGES, Histogram, Summary, Uncertainty
 from tanzuji.accounting.solve import Solution
 from tanzuji.engine.montecarlo import monte_carlo
 from tanzuji.engine.uncertainty import Distributions
@@ -109,6 +109,17 @@ def _summary(values: EngineSummary) -> Summary:
                    p2_5=values["p2_5"], p97_5=values["p97_5"])
 
 
+def histogram(scores: FloatArray, bins: int = 30) -> Histogram:
+    """Bin the draws between their 0.5 and 99.5 percentiles (long tails would flatten a chart)."""
+    lo, hi = (float(v) for v in np.percentile(scores, [0.5, 99.5]))
+    if hi <= lo:  # a certain or nearly certain result
+        lo, hi = lo - max(abs(lo), 1.0) * 1e-6, hi + max(abs(hi), 1.0) * 1e-6
+    counts, edges = np.histogram(scores, bins=bins, range=(lo, hi))
+    return Histogram(edges=edges.tolist(), counts=counts.tolist(),
+                     below=int(np.count_nonzero(scores < lo)),
+                     above=int(np.count_nonzero(scores > hi)))
+
+
 def run_monte_carlo(compiled: CompiledStudy, sol: Solution, iterations: int, seed: int,
                     progress: Callable[[int], None] | None = None) -> Uncertainty:
     sampler = StudySampler(compiled)
@@ -126,4 +137,5 @@ def run_monte_carlo(compiled: CompiledStudy, sol: Solution, iterations: int, see
         **_summary(overall).model_dump(),
         iterations=iterations, seed=seed, method=result.method, deterministic=sol.total,
         by_stage={stage: _summary(s) for stage, s in zip(STAGES, per_stage, strict=True)},
+        histogram=histogram(result.scores),
     )

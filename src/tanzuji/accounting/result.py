@@ -25,12 +25,22 @@ class Summary(BaseModel):
     p97_5: float
 
 
+class Histogram(BaseModel):
+    """Binned Monte Carlo totals over their central 99 %, for distribution charts."""
+
+    edges: list[float] = Field(description="bin edges, one more than the counts")
+    counts: list[int]
+    below: int = Field(description="draws under the first edge")
+    above: int = Field(description="draws over the last edge")
+
+
 class Uncertainty(Summary):
     iterations: int
     seed: int
     method: str = Field(description="how the engine solved the draws")
     deterministic: float = Field(description="the deterministic total, for comparison")
     by_stage: dict[str, Summary]
+    histogram: Histogram | None = None
     note: str = (
         "Lognormal amounts use their stated value as the median, so the Monte Carlo mean lies "
         "above the deterministic result when spreads are large."
@@ -85,7 +95,8 @@ class SensitivityItem(BaseModel):
 class Alternative(BaseModel):
     """A methodological choice computed side by side with the base case (SENS-01)."""
 
-    choice: str = Field(description="gwp, allocation or electricity")
+    choice: str = Field(
+        description="gwp, allocation, end_of_life, electricity or cut_off")
     name: str
     total: float
     difference: float

@@ -6,7 +6,9 @@
 * Parameters: one at a time, each independent parameter moved to its 2.5 / 97.5 percentiles
   when it has an uncertainty, by ±10 % otherwise, and the study recomputed.
 * Alternatives: the same study under other GWP sets, other allocation methods for its
-  multi-output processes, and other official electricity factors.
+  multi-output processes, other end-of-life models (cut-off 100:0, 50:50, avoided burden 0:100
+  through the CFF's A), other official electricity factors, and its own cut-off criteria
+  applied to the modelled inventory (a screening of what the thresholds could leave out).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from tanzuji.accounting.breakdown import line_items
 from tanzuji.accounting.result import Alternative, SensitivityItem
 from tanzuji.accounting.solve import Solution, solve
 from tanzuji.engine.uncertainty import LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM
@@ -26,7 +29,7 @@ from tanzuji.gwp import GWP_SETS
 from tanzuji.model.compile import CompiledStudy, Node
 from tanzuji.model.errors import StudyError
 from tanzuji.model.factors import official_electricity_factors
-from tanzuji.model.study import Allocation, Study
+from tanzuji.model.study import Allocation, EndOfLife, Study
 
 #: Keep exchanges whose elasticity is at least this (0.1 % per %), up to ``limit``.
 _SIGNIFICANT = 1e-3
@@ -120,6 +123,8 @@ def alternatives(sol: Solution, recompile: Callable[..., CompiledStudy]) -> list
             variants.append(_Variant("gwp", f"GWP100 {gwp}", {"gwp": gwp}))
     for pid, method, changed in _allocation_variants(study):
         variants.append(_Variant("allocation", f"{pid}: {method}", {"study": changed}))
+    for name, changed in _end_of_life_variants(study):
+        variants.append(_Variant("end_of_life", name, {"study": changed}))
     for name, mapping in _electricity_variants(comp):
         variants.append(_Variant("electricity", name, {"factor_map": mapping}))
     out = []
@@ -128,10 +133,65 @@ def alternatives(sol: Solution, recompile: Callable[..., CompiledStudy]) -> list
             total = solve(recompile(**v.changes)).total
         except StudyError:
             continue  # the alternative cannot be computed with the data given
-        diff = total - sol.total
-        out.append(Alternative(choice=v.choice, name=v.name, total=total, difference=diff,
-                               relative_difference=100.0 * diff / sol.total if sol.total else 0.0))
+        out.append(_alternative(v.choice, v.name, total, sol.total))
+    cut = _cut_off_screening(sol)
+    if cut is not None:
+        out.append(cut)
     return out
+
+
+def _alternative(choice: str, name: str, total: float, base: float) -> Alternative:
+    diff = total - base
+    return Alternative(choice=choice, name=name, total=total, difference=diff,
+                       relative_difference=100.0 * diff / base if base else 0.0)
+
+
+def _end_of_life_variants(study: Study) -> list[tuple[str, Study]]:
+    """The whole study under each other end-of-life model its data supports.
+
+    CFF materials move along the formula's A (1 = cut-off 100:0, 0.5 = 50:50, 0 = avoided
+    burden 0:100); avoided-burden credits are dropped for the cut-off model."""
+    models = [("cut-off (100:0)", 1.0), ("50:50", 0.5), ("avoided burden (0:100)", 0.0)]
+    out = []
+    for name, a in models:
+        changed = False
+        processes = []
+        for proc in study.processes:
+            eol = proc.end_of_life
+            if eol is not None and (eol.cff or eol.credits):
+                changed |= any(a != c.A for c in eol.cff) or (a == 1.0 and bool(eol.credits))
+                cff = [c.model_copy(update={"A": a}) for c in eol.cff]
+                credits = [] if a == 1.0 else eol.credits
+                approach = "cff" if cff else "avoided_burden" if credits else "cut_off"
+                eol = EndOfLife(approach=approach, credits=credits, cff=cff)
+                proc = proc.model_copy(update={"end_of_life": eol})
+            processes.append(proc)
+        if changed:
+            out.append((f"end of life: {name}",
+                        study.model_copy(update={"processes": processes})))
+    return out
+
+
+def _cut_off_screening(sol: Solution) -> Alternative | None:
+    """The study's own cut-off criteria applied to its modelled lines, smallest first.
+
+    Lines under the per-item threshold are dropped while their sum stays within the total
+    threshold: the change shows how much the stated criteria can leave out (CUT-01, CUT-03)."""
+    cut = sol.compiled.study.study.cut_off
+    dropped = 0.0
+    share = 0.0
+    count = 0
+    for item in sorted(line_items(sol), key=lambda it: abs(it.share)):
+        if abs(item.share) >= cut.per_item_percent or share + abs(item.share) > cut.total_percent:
+            break
+        dropped += item.value
+        share += abs(item.share)
+        count += 1
+    if not count:
+        return None
+    name = (f"cut-off criteria applied to the inventory: {count} lines under "
+            f"{cut.per_item_percent:g} % each, {cut.total_percent:g} % in all, left out")
+    return _alternative("cut_off", name, sol.total - dropped, sol.total)
 
 
 def _allocation_variants(study: Study) -> list[tuple[str, str, Study]]:
