@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -96,6 +97,11 @@ class FactorVersion(Base):
         UniqueConstraint("factor_id", "version"),
         Index("ix_factor_versions_filter", "current", "kind", "geography", "year"),
         Index("ix_factor_versions_dataset", "dataset_id", "released"),
+        # most factors have no HS or statistical code and supersede nothing: index only
+        # those that do (a range search on the column implies it is not null)
+        *(Index(f"ix_factor_versions_{c}", c, sqlite_where=text(f"{c} IS NOT NULL"),
+                postgresql_where=text(f"{c} IS NOT NULL"))
+          for c in ("hs", "cn_stat_code", "supersedes")),
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -116,9 +122,9 @@ class FactorVersion(Base):
     geography: Mapped[str | None] = mapped_column(String(50), index=True)
     year: Mapped[int | None] = mapped_column(Integer)
     cpc: Mapped[str | None] = mapped_column(String(20), index=True)
-    hs: Mapped[str | None] = mapped_column(String(20), index=True)
-    cn_stat_code: Mapped[str | None] = mapped_column(String(30), index=True)
-    supersedes: Mapped[str | None] = mapped_column(String(200), index=True)
+    hs: Mapped[str | None] = mapped_column(String(20))
+    cn_stat_code: Mapped[str | None] = mapped_column(String(30))
+    supersedes: Mapped[str | None] = mapped_column(String(200))
     search_text: Mapped[str] = mapped_column(Text)
     import_pk: Mapped[int | None] = mapped_column(ForeignKey("imports.pk"), index=True)
     created_by: Mapped[str] = mapped_column(String(100))
