@@ -300,3 +300,29 @@ def test_sensitivity_ranks_exchanges_and_parameters(write_study: WriteStudy) -> 
     names = {a.name for a in r.sensitivity.alternatives}
     assert "GWP100 AR5" in names
     assert any(a.choice == "electricity" for a in r.sensitivity.alternatives)
+
+
+def test_cut_off_inputs_are_screened_but_left_out(write_study: WriteStudy) -> None:
+    # widget: 1 kg steel (2.0) + 10 kg CO2; its 0.05 kg of packaging steel (0.1 kg CO2e) and
+    # a 0.2 kg CO2e part from a sub-process are screened and cut off
+    doc = study_dict([
+        proc("widget", inputs=[
+            {"factor": "steel", "amount": 1, "unit": "kg"},
+            {"factor": "steel", "amount": 0.05, "unit": "kg", "cut_off": True},
+            {"process": "part", "amount": 2, "unit": "kg", "cut_off": True}],
+            emissions=[{"gas": "CO2", "amount": 10, "unit": "kg"}]),
+        proc("part", emissions=[{"gas": "CO2", "amount": 0.1, "unit": "kg"}]),
+    ])
+    r = calculate(write_study(doc))
+    assert r.total == pytest.approx(12.0)
+    assert_adds_up(r)
+    assert r.cut_off is not None
+    assert r.cut_off.complete_total == pytest.approx(12.3)
+    assert r.cut_off.total_share == pytest.approx(100 * 0.3 / 12.3)
+    items = {i.path: (i.value, i.share) for i in r.cut_off.items}
+    assert items == {
+        "processes[0].inputs[1]": (pytest.approx(0.1), pytest.approx(100 * 0.1 / 12.3)),
+        "processes[0].inputs[2]": (pytest.approx(0.2), pytest.approx(100 * 0.2 / 12.3)),
+    }
+    assert calculate(write_study(study_dict([proc("w", emissions=[
+        {"gas": "CO2", "amount": 1, "unit": "kg"}])]))).cut_off is None

@@ -14,7 +14,7 @@ from tanzuji.exchange.eu_battery import (
     NO_CLASS,
     SCHEMA_FILE,
     battery_declaration,
-    is_battery_pcr,
+    battery_rule,
     schema_document,
 )
 from tanzuji.model.errors import StudyError
@@ -112,8 +112,10 @@ def test_use_stage_emissions_are_refused(write_study: WriteStudy) -> None:
 
 @pytest.mark.parametrize(("pcr", "battery"), [
     ("JRC CFB-EV rules", True), ("中国锂离子电池产品碳足迹核算指南", True),
-    ("Regulation (EU) 2023/1542 Annex II", True), ("EV Batteries PCR 2024", True),
-    ("ISO 20915:2018", False), ("none", False),
+    ("Regulation (EU) 2023/1542 Annex II", True), ("eu-battery-cfb-ev@1.0", True),
+    ("EV Batteries PCR 2024", False), ("ISO 20915:2018", False), ("none", False),
 ])
 def test_battery_pcr_recognised(pcr: str, battery: bool) -> None:
-    assert is_battery_pcr(pcr) is battery
+    study = declarable(BATTERY).study
+    study = study.model_copy(update={"study": study.study.model_copy(update={"pcr": pcr})})
+    assert (battery_rule(study) is not None) is battery

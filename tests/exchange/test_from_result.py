@@ -96,6 +96,21 @@ def test_every_category_of_a_full_cfp(write_study: WriteStudy, tmp_path: Path) -
     assert "productOrSectorSpecificRules" not in pcf  # the study's PCR is "none"
 
 
+def test_exempted_share_is_the_computed_share_of_screened_inputs(
+        write_study: WriteStudy, tmp_path: Path) -> None:
+    doc = full_cfp_study(geography="CN")
+    # 0.1 kg more steel screened and cut off: 0.2 of a complete 3.27 kg CO2e
+    doc["processes"][0]["inputs"].append(
+        {"factor": "steel", "amount": 0.1, "unit": "kg", "cut_off": True})
+    info = tmp_path / "info.yaml"
+    info.write_text(yaml.safe_dump({
+        "company_ids": ["urn:uuid:0b0e9b6a-1d57-4f5e-9c1d-3f1ad2f0a001"],
+        "product_ids": ["urn:pact:example.com:product-id:W-1"], "fossil_carbon_content": 0}))
+    pcf = product_footprint(load(write_study(doc), info)).to_json()["pcf"]
+    assert float(pcf["exemptedEmissionsPercent"]) == pytest.approx(100 * 0.2 / 3.27, rel=1e-6)
+    assert pcf["pcfIncludingBiogenicUptake"] == "3.07"
+
+
 def test_missing_facts_are_named_not_invented() -> None:
     d = declarable("steel-bf-bof-hot-rolled.yaml", with_info=False)
     with pytest.raises(StudyError) as caught:

@@ -143,3 +143,19 @@ def test_a_cradle_to_grave_study_with_end_of_life_models(write_study: WriteStudy
     assert catalogue("en")["alt_none_allocation"] in en.text["SENS-01:allocation"]
     assert catalogue("en")["unc_none"] in en.text["REP-01:uncertainty"]
     assert "Circular Footprint Formula" in en.text["REP-01:allocation"]
+
+
+def test_screened_cut_off_inputs_are_reported_with_their_computed_share(
+        write_study: WriteStudy) -> None:
+    doc = study_dict([proc("widget", name_zh="小部件", inputs=[
+        {"factor": "steel", "amount": 1, "unit": "kg"},
+        {"factor": "steel", "amount": 0.05, "unit": "kg", "cut_off": True,
+         "name": "packaging strap"}], emissions=[{"gas": "CO2", "amount": 10, "unit": "kg"}])])
+    doc["study"]["cut_off"] = {"excluded": ["Labels and glue (not screened)"]}
+    path = write_study(doc)
+    result = calculate(path, sensitivity=True)
+    found = Elements(render_html(result, open_study(path).study, "en"))
+    text = found.text["REP-01:cut_off"]
+    assert result.cut_off is not None
+    assert pct(result.cut_off.total_share) in text and num(result.cut_off.complete_total) in text
+    assert "Labels and glue" in text and catalogue("en")["cutoff_unscreened"] in text

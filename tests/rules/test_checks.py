@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from tanzuji.accounting.result import LineItem, Note, StudyResult
+from tanzuji.accounting.result import CutOffScreening, LineItem, Note, StudyResult
 from tanzuji.model.study import Allocation, EndOfLife, Pedigree, Stage, StageScope, Study
 from tanzuji.rules import RULES
-from tanzuji.rules.checks.cutoff import estimate
 from tanzuji.rules.findings import has_errors
 
 from .conftest import Example
@@ -42,6 +41,18 @@ def _all(*edits: Edit) -> Edit:
 
 def _add_excluded(text: str) -> Edit:
     return lambda s: s.study.cut_off.excluded.append(text)
+
+
+def _screened(*shares: float) -> Callable[[StudyResult], None]:
+    """A result whose inputs marked cut_off come to ``shares`` (percent of the complete total)."""
+    def edit(r: StudyResult) -> None:
+        complete = r.total / (1 - sum(shares) / 100)
+        items = [LineItem(path=f"processes[0].inputs[{i}]", line=None, label=f"item {i}",
+                          process="p", stage="production", value=complete * x / 100, share=x,
+                          data="secondary") for i, x in enumerate(shares)]
+        r.cut_off = CutOffScreening(complete_total=complete, total_share=sum(shares),
+                                    items=items)
+    return edit
 
 
 def _drop_cut_off(s: Study) -> None:
@@ -93,8 +104,7 @@ CASES: dict[str, tuple[str, Edit | None, Edit | None, str | None, str]] = {
                              _set("processes.7.name", "Steel shop and caster")),
                None, "auto", "steel-bf-bof@1.0: bof"),
     "CUT-01": ("cement", _drop_cut_off, None, "auto", "study"),
-    "CUT-02": ("cement", _add_excluded("Refractory bricks (est. 3 %)"), None, "auto",
-               "study.cut_off.excluded[4]"),
+    "CUT-02": ("cement", None, _screened(3.0), "auto", "processes[0].inputs[0]"),
     "CUT-03": ("cement", _add_excluded("Lubricants and greases"), None, "auto",
                "study.cut_off.excluded[4]"),
     "DATA-01": ("steel", _set("processes.5.inputs.4.data", "secondary"), None, "auto",
@@ -193,23 +203,14 @@ def test_mandatory_process_listed_as_cut_off(examples: dict[str, Example]) -> No
     assert any(f.rule == "PCR-02" and "cut off" in f.message_en for f in findings)
 
 
-def test_cut_off_estimates() -> None:
-    e = estimate("Binders (~ 2 % of cell mass, est. < 1 % of result)", 100.0)
-    assert e is not None and (e.low, e.high) == (0.0, 1.0)
-    e = estimate("Copper-foil electrodeposition: est. ~ 1-2 %", 100.0)
-    assert e is not None and (e.low, e.high) == (1.0, 2.0)
-    e = estimate("Packaging film ≈ 3 kg CO2e", 200.0)
-    assert e is not None and (e.low, e.high) == (1.5, 1.5)
-    assert estimate("Organic carbon: typically < 1 % of calcination CO2", 100.0) is None
-    assert estimate("may exceed the 1 % per-item threshold", 100.0) is None
-
-
-def test_cut_off_threshold_error_and_total(examples: dict[str, Example]) -> None:
-    findings = examples["cement"].check(_all(
-        _add_excluded("Refractories (est. 3-4 %)"), _add_excluded("Explosives (est. 3-4 %)")))
-    by = {(f.rule, f.location, f.severity) for f in findings}
-    assert ("CUT-02", "study.cut_off.excluded[4]", "E") in by
-    assert ("CUT-02", "study.cut_off.excluded", "E") in by  # at least 6 % together
+def test_cut_off_is_checked_on_the_computed_shares(examples: dict[str, Example]) -> None:
+    assert not [f for f in examples["cement"].check(result=_screened(0.4, 0.9))
+                if f.rule == "CUT-02"]
+    by = {(f.rule, f.location, f.severity)
+          for f in examples["cement"].check(result=_screened(0.5, 3.0, 0.9, 0.9, 0.9))}
+    assert ("CUT-02", "processes[0].inputs[1]", "E") in by  # 3 % > 1 % per item
+    assert ("CUT-02", "processes[0].inputs[0]", "E") not in by
+    assert ("CUT-02", "study.cut_off", "E") in by  # 6.2 % > 5 % together
 
 
 def test_electricity_rules_follow_the_pcr(examples: dict[str, Example]) -> None:

@@ -71,7 +71,7 @@ def test_check_fails_on_errors(tmp_path: Path) -> None:
     src = EXAMPLES / "portland-cement.yaml"
     doc = yaml.safe_load(src.read_text(encoding="utf-8"))
     doc["study"]["boundary"] = "gate_to_gate"
-    doc["study"]["cut_off"]["excluded"].append("Refractory bricks (est. 3 %)")
+    doc["processes"][5]["inputs"][3]["cut_off"] = True  # cement mill power: 2.3 % > 1 %
     doc["background"]["factor_tables"] = [str(src.parent / t)
                                           for t in doc["background"]["factor_tables"]]
     bad = tmp_path / "cement.yaml"
@@ -80,6 +80,7 @@ def test_check_fails_on_errors(tmp_path: Path) -> None:
     assert res.exit_code == 1, res.output
     assert "checked against cement-en16908@1.0" in res.stdout
     assert "E SB-01" in res.stdout and "E CUT-02" in res.stdout
+    assert "processes[5].inputs[3]" in res.stdout.split("E CUT-02")[1].split("\n")[0]
     assert "confirm" not in res.stdout.split("\n")[1]
     res = runner.invoke(app, ["check", str(bad), "--mc", "0", "--pcr", "steel-eaf", "--json"])
     assert res.exit_code == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 import numpy as np
 
@@ -55,12 +56,14 @@ def categories(sol: Solution) -> dict[str, float]:
     return out
 
 
-def line_items(sol: Solution) -> list[LineItem]:
+def line_items(sol: Solution, carried: Collection[str] = ()) -> list[LineItem]:
     """Every emission, removal and background input line, with its contribution.
 
     A background factor is folded into its consumer's biosphere column, and an input from a
     background database carries that activity's whole supply chain (``-A_ij s_j y_i``), so
-    these lines partition the total exactly.
+    these lines partition the total exactly. The inputs named in ``carried`` (paths) carry
+    their supply chain even from a foreground process: what leaving them out would remove
+    (cut-off screening); such lines overlap the others.
     """
     comp = sol.compiled
     values: dict[str, float] = defaultdict(float)
@@ -74,7 +77,7 @@ def line_items(sol: Solution) -> list[LineItem]:
     n_fg = comp.n_foreground
     for e, tsrc in enumerate(comp.tech_sources):
         row, col = int(comp.tech_rows[e]), int(comp.tech_cols[e])
-        if tsrc is None or row < n_fg:
+        if tsrc is None or (row < n_fg and tsrc.path not in carried):
             continue
         values[tsrc.path] += float(-sol.system.tech_values[e] * sol.supply[col]
                                    * sol.adjoint[row])

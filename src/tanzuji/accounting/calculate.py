@@ -12,7 +12,13 @@ from tanzuji import __version__
 from tanzuji.accounting import breakdown
 from tanzuji.accounting.montecarlo import run_monte_carlo
 from tanzuji.accounting.releases import PinnedFactors, load_pins
-from tanzuji.accounting.result import Note, Provenance, Sensitivity, StudyResult
+from tanzuji.accounting.result import (
+    CutOffScreening,
+    Note,
+    Provenance,
+    Sensitivity,
+    StudyResult,
+)
 from tanzuji.accounting.sensitivity import (
     alternatives,
     exchange_elasticities,
@@ -34,10 +40,12 @@ class StudyFile:
     pins: PinnedFactors
 
     def compile(self, study: Study | None = None, gwp: str | None = None,
-                factor_map: dict[str, str] | None = None) -> CompiledStudy:
+                factor_map: dict[str, str] | None = None,
+                screening: bool = False) -> CompiledStudy:
         return compile_study(study or self.study, self.lines, str(self.path), self.path.parent,
                              gwp=gwp, factor_map=factor_map, release_factors=self.pins.factors,
-                             flagged=self.pins.flagged, release_processes=self.pins.processes)
+                             flagged=self.pins.flagged, release_processes=self.pins.processes,
+                             screening=screening)
 
 
 def open_study(path: str | Path, releases: Sequence[str] = ()) -> StudyFile:
@@ -80,6 +88,22 @@ def calculate(path: str | Path, *, gwp: str | None = None, iterations: int = 0, 
     return result
 
 
+def screen_cut_off(sf: StudyFile, sol: Solution) -> CutOffScreening | None:
+    """What the inputs marked ``cut_off`` would add: the complete system (them included) is
+    solved, and each one's contribution read from it, as a share of the complete total."""
+    study = sol.compiled.study
+    marked = {f"processes[{i}].inputs[{j}]" for i, p in enumerate(study.processes)
+              for j, inp in enumerate(p.inputs) if inp.cut_off}
+    if not marked:
+        return None
+    complete = solve(sf.compile(study=study, screening=True))
+    items = [it for it in breakdown.line_items(complete, carried=marked) if it.path in marked]
+    return CutOffScreening(
+        complete_total=complete.total, items=items,
+        total_share=100.0 * (complete.total - sol.total) / complete.total if complete.total
+        else 0.0)
+
+
 def build_result(sf: StudyFile, sol: Solution, tree_cutoff: float = 0.01) -> StudyResult:
     comp = sol.compiled
     info = comp.study.study
@@ -101,6 +125,7 @@ def build_result(sf: StudyFile, sol: Solution, tree_cutoff: float = 0.01) -> Stu
         hotspots=breakdown.hotspots(sol),
         contributions=items,
         tree=breakdown.supply_tree(sol, cutoff=tree_cutoff),
+        cut_off=screen_cut_off(sf, sol),
         notes=[Note.model_validate(n.to_dict()) for n in comp.notes],
         provenance=Provenance(
             study_id=info.id,

@@ -129,6 +129,16 @@ class Provenance(BaseModel):
     computed_at: str
 
 
+class CutOffScreening(BaseModel):
+    """The inputs a study screened and cut off (``cut_off: true``), measured on the complete
+    system: what the cut-off rule is checked against (CUT-02) and the report states (CUT-03).
+    Shares are percent of ``complete_total``."""
+
+    complete_total: float = Field(description="the total with the cut-off inputs included")
+    total_share: float = Field(description="percent of the complete total they make together")
+    items: list[LineItem]
+
+
 class StudyResult(BaseModel):
     product: str
     unit: str = Field(description="kg CO2e per the functional or declared unit")
@@ -150,5 +160,7 @@ class StudyResult(BaseModel):
     tree: TreeNode
     uncertainty: Uncertainty | None = None
     sensitivity: Sensitivity | None = None
+    cut_off: CutOffScreening | None = Field(
+        None, description="what the inputs marked cut_off would add (none marked: null)")
     notes: list[Note]
     provenance: Provenance

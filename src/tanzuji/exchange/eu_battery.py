@@ -26,6 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tanzuji.declare.source import Declarable
 from tanzuji.model.errors import Problem, StudyError
+from tanzuji.model.study import Study
+from tanzuji.rules import find_pcr
+from tanzuji.rules.pcr import PCR
 from tanzuji.units import UnitError, conversion_factor
 
 FORMAT: Final = "tanzuji-eu-battery-cf/1"
@@ -36,7 +39,7 @@ FUNCTIONAL_UNIT: Final = "1 kWh of the total energy provided by the battery over
 NO_CLASS = ("No carbon footprint performance class is declared: the classes of Art. 7(2) are "
             "set by a Commission delegated act that is not yet applicable.")
 
-_BATTERY_PCR = re.compile(r"batter|电池|CFB-EV|2023/1542", re.IGNORECASE)
+BATTERY_HS = "8507"  # HS heading of electric accumulators
 
 StageName = Literal["raw_material_acquisition_and_pre_processing", "main_product_production",
                     "distribution", "end_of_life_and_recycling"]
@@ -140,18 +143,26 @@ def write_schema(path: Path = SCHEMA_FILE) -> None:
                     encoding="utf-8")
 
 
-def is_battery_pcr(pcr: str) -> bool:
-    return bool(_BATTERY_PCR.search(pcr))
+def battery_rule(study: Study) -> PCR | None:
+    """The library PCR the study follows when it covers batteries (HS 8507), else None."""
+    try:
+        pcr = find_pcr(study)
+    except StudyError:  # names several rules at once: none of them is one battery rule
+        return None
+    if pcr is not None and any(code.startswith(BATTERY_HS) for code in pcr.scope.hs):
+        return pcr
+    return None
 
 
 def battery_declaration(d: Declarable) -> BatteryCarbonFootprintDeclaration:
     """The Art. 7(1) declaration; refused for a non-battery PCR or a missing field."""
     info, facts, r = d.study.study, d.info, d.result
     problems: list[Problem] = []
-    if not is_battery_pcr(info.pcr):
+    if battery_rule(d.study) is None:
         raise StudyError([d.study_problem(
-            "study.pcr", f"the EU battery carbon footprint declaration needs a battery PCR "
-            f"(Regulation (EU) 2023/1542 / JRC CFB-EV or a battery PCR), not {info.pcr!r}")])
+            "study.pcr", "the EU battery carbon footprint declaration needs a study under a "
+            "battery PCR of the library (eu-battery-cfb-ev, cn-li-ion-traction-battery; "
+            f"`tanzuji pcr list`), not {info.pcr!r}")])
     try:
         kwh = info.unit.quantity * conversion_factor(info.unit.unit, "kWh")
     except UnitError:

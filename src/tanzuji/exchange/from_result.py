@@ -2,7 +2,8 @@
 
 Every number comes from the result; every identifier from the study or the declaration info.
 What PACT needs and neither holds (company and product URNs, fossil carbon content, the
-exempted share, the product mass of a non-mass unit) is refused by name, never guessed. A unit
+share of exclusions that were not screened, the product mass of a non-mass unit) is refused
+by name, never guessed; the share of screened cut-off inputs is computed. A unit
 PACT lacks (kW) is declared through the reference flow that makes it (1.72 pieces per kW).
 
 Biogenic CO2 follows the PACT Methodology: ``pcfExcludingBiogenicUptake`` is fossil (aircraft
@@ -202,10 +203,15 @@ def _facts(d: Declarable, unit: tuple[DeclaredUnit, Decimal],
                                        f": kg C of fossil origin per {per}"))
     else:
         out["fossil_carbon_content"] = decimal(facts.fossil_carbon_content, DIGITS)
-    if facts.exempted_emissions_percent is None:
+    screened = d.result.cut_off
+    if not d.study.study.cut_off.excluded:  # everything cut off was screened: computed
+        share = screened.total_share if screened is not None else 0.0
+        out["exempted_emissions_percent"] = decimal(share, DIGITS)
+    elif facts.exempted_emissions_percent is None:
         problems.append(d.info_problem("exempted_emissions_percent", "PACT needs "
-                                       "exemptedEmissionsPercent: the estimated share of the "
-                                       "emissions cut off (the study gives only thresholds)"))
+                                       "exemptedEmissionsPercent: study.cut_off.excluded lists "
+                                       "items that were not screened, so their share is not "
+                                       "computed (screen them as cut_off inputs, or estimate)"))
     else:
         out["exempted_emissions_percent"] = decimal(facts.exempted_emissions_percent, DIGITS)
     return out

@@ -324,8 +324,10 @@ class _Compiler:
                  factor_map: dict[str, str] | None = None,
                  release_factors: dict[str, Factor] | None = None,
                  flagged: dict[str, str] | None = None,
-                 release_processes: dict[str, ReleaseProcesses] | None = None) -> None:
+                 release_processes: dict[str, ReleaseProcesses] | None = None,
+                 screening: bool = False) -> None:
         self.study = study
+        self.screening = screening
         self.release_processes = release_processes or {}
         self.factor_map = factor_map or {}
         self.flagged = flagged or {}
@@ -608,6 +610,8 @@ class _Compiler:
                           share: Term, products: dict[tuple[str, str], tuple[int, Product]]
                           ) -> None:
         for j, inp in enumerate(proc.inputs):
+            if inp.cut_off and not self.screening:
+                continue
             self.link_input(inp, (*base, "inputs", j), col, share, products)
         for j, em in enumerate(proc.emissions):
             self.add_emission(em, (*base, "emissions", j), col, share, removal=False)
@@ -959,7 +963,8 @@ def compile_study(study: Study, lines: LineMap | None = None, file: str = "<stud
                   factor_map: dict[str, str] | None = None,
                   release_factors: dict[str, Factor] | None = None,
                   flagged: dict[str, str] | None = None,
-                  release_processes: dict[str, ReleaseProcesses] | None = None) -> CompiledStudy:
+                  release_processes: dict[str, ReleaseProcesses] | None = None,
+                  screening: bool = False) -> CompiledStudy:
     """Compile a validated study; raise StudyError listing every dangling link, bad unit, …
 
     ``gwp`` overrides the study's GWP set (AR6, AR5, AR4); ``factor_map`` replaces factor ids
@@ -967,7 +972,8 @@ def compile_study(study: Study, lines: LineMap | None = None, file: str = "<stud
     ``release_factors`` are the factors of the factor-database releases the study pins, and
     ``flagged`` the quality findings on some of them (a study using one gets a note);
     ``release_processes`` the unit processes of those releases, by dataset id, which the
-    study's ``activity:`` links use as background databases.
+    study's ``activity:`` links use as background databases. Inputs marked ``cut_off`` are
+    left out, unless ``screening`` asks for the complete system that measures them.
     """
     if gwp is not None:
         try:
@@ -977,4 +983,4 @@ def compile_study(study: Study, lines: LineMap | None = None, file: str = "<stud
         info = study.study.model_copy(update={"gwp": name})
         study = study.model_copy(update={"study": info})
     return _Compiler(study, lines, file, base_dir or Path("."), factor_map, release_factors,
-                     flagged, release_processes).run()
+                     flagged, release_processes, screening).run()

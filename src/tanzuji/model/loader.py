@@ -1,19 +1,20 @@
-"""Read a study file (YAML or JSON) and report every problem with its file, line and field."""
+"""Read a study or PCR file (YAML or JSON); report every problem with its file, line, field."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tanzuji.model.errors import Problem, StudyError
 from tanzuji.model.study import Study
 
 Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 class LineMap:
@@ -51,7 +52,8 @@ def _field_path(loc: Iterable[str | int]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("lognormal", "normal", "triangular", "uniform", "function-after"):
+        elif part in ("lognormal", "normal", "triangular", "uniform") or str(
+                part).startswith("function-"):
             continue
         else:
             out += f".{part}" if out else str(part)
@@ -82,8 +84,9 @@ def parse_text(text: str, filename: str) -> tuple[Any, LineMap]:
     return data, lines
 
 
-def load_study(path: str | Path) -> tuple[Study, LineMap]:
-    """Load and validate a study; raise StudyError listing every problem found."""
+def load_model(path: str | Path, model: type[M], code: str) -> tuple[M, LineMap]:
+    """Load a YAML/JSON file into ``model``; raise StudyError listing every problem, each
+    with the file, line and field (``code`` names the kind of file in the problems)."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -97,14 +100,15 @@ def load_study(path: str | Path) -> tuple[Study, LineMap]:
             [Problem("syntax", "the file must hold a mapping (key: value)", str(p), 1)]
         )
     try:
-        study = Study.model_validate(data)
+        return model.model_validate(data), lines
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = err["loc"]
-            message = err["msg"].removeprefix("Value error, ")
-            problems.append(
-                Problem("schema", message, str(p), lines.line_for(loc), _field_path(loc))
-            )
-        raise StudyError(problems) from None
-    return study, lines
+        raise StudyError([
+            Problem(code, err["msg"].removeprefix("Value error, "), str(p),
+                    lines.line_for(err["loc"]), _field_path(err["loc"]))
+            for err in exc.errors(include_url=False)
+        ]) from None
+
+
+def load_study(path: str | Path) -> tuple[Study, LineMap]:
+    """Load and validate a study; raise StudyError listing every problem found."""
+    return load_model(path, Study, "schema")

@@ -167,6 +167,10 @@ class Input(Amount):
     activity: str | None = Field(
         None, description="'<database id>:<activity index or name>' in a background database"
     )
+    cut_off: bool = Field(
+        False, description="screened and cut off: modelled (usually with secondary data) so "
+        "that its share is computed, then left out of the result under the cut-off rule "
+        "(CUT-02, CUT-03)")
 
     @model_validator(mode="after")
     def _one_link(self) -> Input:

@@ -200,6 +200,7 @@ def _scope(ctx: Context, names: dict[str, str]) -> dict[str, Any]:
                            scope.justification or "", "; ".join(by_stage.get(stage, []))]))
     days = (info.reference_period.end - info.reference_period.start).days + 1
     cut = info.cut_off
+    screened = ctx.result.cut_off
     gwp = gwp_set(ctx.result.provenance.gwp)
     gases = []
     for gas in ctx.result.by_gas:
@@ -217,6 +218,12 @@ def _scope(ctx: Context, names: dict[str, str]) -> dict[str, Any]:
         "boundary": L[info.boundary],
         "stages": stages,
         "omitted": cut.excluded,
+        "screened": [Row([it.label, names.get(it.process, it.process), num(it.value),
+                          pct(it.share)]) for it in screened.items] if screened else [],
+        "screened_text": ctx.text(
+            "cutoff_screened_text", share=pct(screened.total_share),
+            complete=num(screened.complete_total), total=num(ctx.result.total)
+        ) if screened else "",
         "period": ctx.text("period_text", start=info.reference_period.start.isoformat(),
                            end=info.reference_period.end.isoformat(), days=days),
         "geography": info.geography,

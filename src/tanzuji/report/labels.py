@@ -99,6 +99,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "cutoff_text": ("each excluded item under {per} %, all together at most {total} %",
                     "单项排除不超过 {per} %，合计不超过 {total} %"),
     "cutoff_excluded": ("Cut off", "被取舍的内容"),
+    "cutoff_screened": ("Inputs screened and cut off (computed on the complete system)",
+                        "经筛查计算后取舍的输入（按完整系统计算）"),
+    "cutoff_screened_text": (
+        "Together {share} of the complete result ({complete} kg CO2e per unit with them, "
+        "{total} without).",
+        "合计占完整结果的 {share}（纳入时为每单位 {complete} kg CO2e，取舍后为 {total}）。"),
+    "cutoff_unscreened": ("Excluded without screening", "未经筛查计算的排除项"),
     "sec_allocation": ("Allocation procedures", "分配程序"),
     "allocation_none": ("No process of the study has co-products: no allocation was needed.",
                         "本研究中没有含共生产品的过程，无需分配。"),

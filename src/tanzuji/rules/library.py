@@ -6,47 +6,17 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from tanzuji.model.errors import Problem, StudyError
-from tanzuji.model.loader import parse_text
+from tanzuji.model.loader import load_model
 from tanzuji.model.study import Study
 from tanzuji.rules.pcr import PCR
 
 LIBRARY = Path(__file__).parent / "library"
 
 
-def _field_path(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif not part.startswith("function-"):
-            out += f".{part}" if out else part
-    return out
-
-
 def load_pcr(path: str | Path) -> PCR:
     """Read and validate one PCR file; raise StudyError naming file, line and field."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise StudyError([Problem("file", "no such file", str(p))]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StudyError([Problem("file", f"cannot read: {exc}", str(p))]) from None
-    data, lines = parse_text(text, str(p))
-    if not isinstance(data, dict):
-        raise StudyError([Problem("syntax", "a PCR file holds a mapping (key: value)", str(p), 1)])
-    try:
-        return PCR.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            Problem("pcr", err["msg"].removeprefix("Value error, "), str(p),
-                    lines.line_for(err["loc"]), _field_path(err["loc"]))
-            for err in exc.errors(include_url=False)
-        ]
-        raise StudyError(problems) from None
+    return load_model(path, PCR, "pcr")[0]
 
 
 @lru_cache(maxsize=1)
