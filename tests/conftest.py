@@ -55,6 +55,13 @@ def study_dict(processes: list[dict[str, Any]], **info: Any) -> dict[str, Any]:
 WriteStudy = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _own_signing_key(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys made by a test go to a folder of its own, never to ./var/keys."""
+    monkeypatch.setenv("TANZUJI_KEY_DIR", str(tmp_path_factory.mktemp("keys")))
+
+
 @pytest.fixture
 def write_study(tmp_path: Path) -> WriteStudy:
     """Write a study (dict or text) plus the test factor table; return the study's path."""

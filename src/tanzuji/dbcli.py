@@ -14,6 +14,7 @@ from rich.table import Table
 
 from tanzuji.console import err, errors, out
 from tanzuji.factors.formats.detect import FORMATS
+from tanzuji.signing import PUBLIC, ensure_key, key_dir
 from tanzuji.store.db import database_url
 from tanzuji.store.factor_db import FactorDB, FactorDBError
 from tanzuji.store.seed import init_database
@@ -40,10 +41,14 @@ def _json(data: Any) -> None:
 
 @db_app.command("init")
 def init() -> None:
-    """Create or upgrade the schema and load the shipped data where it is absent."""
+    """Create or upgrade the schema, load the shipped data where it is absent, and create
+    the platform's signing key if there is none."""
     with errors():
         db = FactorDB.open(migrate=True)
         done = init_database(db)
+        if ensure_key():
+            done.append(f"created the platform signing key in {key_dir()} (publish "
+                        f"{key_dir() / PUBLIC})")
         for line in done:
             out.print(escape(line))
         if not done:
