@@ -37,7 +37,8 @@ def _dump(doc: dict[str, Any]) -> str:
 
 
 def declare(
-    study: Annotated[Path, typer.Argument(help="study file (YAML or JSON)")],
+    source: Annotated[Path, typer.Argument(
+        help="study file (YAML or JSON), or a result saved with `tanzuji calc --out`")],
     fmt: Annotated[Format, typer.Option(
         "--format", help="json or html/pdf: the CFP declaration (DECL-01); pact: a PACT v3 "
                          "ProductFootprint; eu-battery: the EU Batteries Regulation Art. 7 "
@@ -49,12 +50,14 @@ def declare(
                        "STUDY.declaration.yaml beside the study when it exists")] = None,
     out_file: Annotated[Path | None, typer.Option("--out", help="write to FILE, not stdout")]
     = None,
+    study: Annotated[Path | None, typer.Option(
+        "--study", help="with a saved result: the study it was computed from")] = None,
 ) -> None:
     """Declare a study's carbon footprint: CFP declaration, PACT footprint or EU battery."""
     with errors():
         if fmt == Format.pdf and out_file is None:
             raise StudyError([Problem("usage", "--format pdf needs --out FILE")])
-        d = load(study, info)
+        d = load(source, info, study)
         data: str | bytes
         if fmt == Format.pact:
             data = _dump(product_footprint(d).to_json())

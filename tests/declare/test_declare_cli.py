@@ -72,3 +72,20 @@ def test_installed_command(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert f"wrote {out}" in proc.stderr
     assert json.loads(out.read_text())["pcf"]["declaredUnitOfMeasurement"] == "kilowatt hour"
+
+
+def test_declared_from_a_saved_result_with_its_study(tmp_path: Path) -> None:
+    saved = tmp_path / "battery-result.json"
+    res = runner.invoke(app, ["calc", BATTERY, "--out", str(saved)])
+    assert res.exit_code == 0, res.output
+    direct = json.loads(runner.invoke(app, ["declare", BATTERY, "--info", str(INFO),
+                                            "--format", "pact"]).stdout)
+    res = runner.invoke(app, ["declare", str(saved), "--study", BATTERY, "--info", str(INFO),
+                              "--format", "pact"])
+    assert res.exit_code == 0, res.output
+    stored = json.loads(res.stdout)
+    assert stored["pcf"] == direct["pcf"] and errors(stored) == []
+    res = runner.invoke(app, ["declare", str(saved), "--study", STEEL])
+    assert res.exit_code != 0 and "another version of the study" in res.output
+    res = runner.invoke(app, ["declare", str(saved)])
+    assert res.exit_code != 0 and "--study" in res.output

@@ -64,7 +64,7 @@ def test_cement_biogenic_co2_without_uptake_is_outside_the_pact_values() -> None
     assert pcf.declared_unit_amount == 1000 and pcf.product_mass_per_declared_unit == 1000
     assert pcf.biogenic_co2_uptake == 0
     assert float(pcf.biogenic_non_co2_emissions or 0) == pytest.approx(0.19764, rel=1e-6)
-    expected = d.result.total - d.splits.biogenic_co2_emissions
+    expected = d.result.total - d.result.biogenic_split.co2_emissions
     assert float(pcf.pcf_including_biogenic_uptake) == pytest.approx(expected, rel=1e-5)
     assert pf.comment is not None and "biogenic CO2 emitted without a modelled uptake" in pf.comment
 

@@ -7,7 +7,14 @@ from collections.abc import Collection
 
 import numpy as np
 
-from tanzuji.accounting.result import STAGES, LineItem, ProcessContribution, TreeNode
+from tanzuji.accounting.result import (
+    STAGES,
+    BiogenicSplit,
+    LineItem,
+    ProcessContribution,
+    ReferenceFlow,
+    TreeNode,
+)
 from tanzuji.accounting.solve import Solution
 from tanzuji.model.compile import CO2E, FUNCTIONAL_UNIT, Source
 from tanzuji.model.study import Origin
@@ -197,3 +204,41 @@ def supply_tree(sol: Solution, cutoff: float = 0.01, max_depth: int = 8,
         return tn
 
     return node(comp.demand_activity, 1.0, 0)
+
+
+def reference_flow(sol: Solution) -> ReferenceFlow:
+    """The functional-unit activity's one input: how much of the product makes one unit."""
+    comp, system = sol.compiled, sol.system
+    column = system.technosphere().tocsc()[:, comp.demand_activity].tocoo()
+    supplier, amount = next((int(r), -float(v)) for r, v in zip(column.row, column.data,
+                                                                strict=True)
+                            if r != comp.demand_activity)
+    return ReferenceFlow(amount=amount, unit=comp.activities[supplier].unit)
+
+
+def biogenic_split(sol: Solution) -> BiogenicSplit:
+    """Biogenic CO2 emitted and taken up, other biogenic gases, and the packaging burden."""
+    system, comp = sol.system, sol.compiled
+    per_flow = np.asarray(system.biosphere() @ sol.supply) * system.characterization
+    co2_in = co2_out = other = 0.0
+    for flow, value in zip(comp.flows, per_flow, strict=True):
+        if flow.origin != Origin.biogenic:
+            continue
+        if flow.gas != "CO2":
+            other += float(value)
+        elif flow.removal:
+            co2_out += float(value)
+        else:
+            co2_in += float(value)
+    packaging_ids = {p.id for p in comp.study.processes if p.packaging}
+    packaging = None
+    if packaging_ids:
+        biogenic_co2 = np.array([f.origin == Origin.biogenic and f.gas == "CO2"
+                                 for f in comp.flows])
+        # kg CO2e of biogenic CO2 each activity emits (+) or takes up (-) itself
+        own_co2 = ((system.characterization * biogenic_co2) @ system.biosphere()) * sol.supply
+        packaging = sum(float(sol.contributions[i] - own_co2[i])
+                        for i, act in enumerate(comp.activities)
+                        if act.process_id in packaging_ids)
+    return BiogenicSplit(co2_emissions=co2_in, co2_removals=co2_out, other_gases=other,
+                         packaging=packaging)

@@ -126,6 +126,8 @@ def build_result(sf: StudyFile, sol: Solution, tree_cutoff: float = 0.01) -> Stu
         contributions=items,
         tree=breakdown.supply_tree(sol, cutoff=tree_cutoff),
         cut_off=screen_cut_off(sf, sol),
+        reference_flow=breakdown.reference_flow(sol),
+        biogenic_split=breakdown.biogenic_split(sol),
         notes=[Note.model_validate(n.to_dict()) for n in comp.notes],
         provenance=Provenance(
             study_id=info.id,

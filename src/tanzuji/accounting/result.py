@@ -129,6 +129,23 @@ class Provenance(BaseModel):
     computed_at: str
 
 
+class ReferenceFlow(BaseModel):
+    amount: float = Field(description="how much of the product makes one unit")
+    unit: str
+
+
+class BiogenicSplit(BaseModel):
+    """Biogenic CO2 apart from the other biogenic gases, and what packaging carries: the
+    splits declarations need (PACT's biogenic accounting, EU battery) beyond REP-02."""
+
+    co2_emissions: float
+    co2_removals: float = Field(description="negative")
+    other_gases: float = Field(description="biogenic gases other than CO2, net")
+    packaging: float | None = Field(
+        None, description="processes marked packaging, with what they buy in, less their own "
+        "biogenic CO2; null when the study marks none")
+
+
 class CutOffScreening(BaseModel):
     """The inputs a study screened and cut off (``cut_off: true``), measured on the complete
     system: what the cut-off rule is checked against (CUT-02) and the report states (CUT-03).
@@ -162,5 +179,7 @@ class StudyResult(BaseModel):
     sensitivity: Sensitivity | None = None
     cut_off: CutOffScreening | None = Field(
         None, description="what the inputs marked cut_off would add (none marked: null)")
+    reference_flow: ReferenceFlow
+    biogenic_split: BiogenicSplit
     notes: list[Note]
     provenance: Provenance

@@ -1,8 +1,8 @@
 """Everything a declaration is made from: the study, its result, and the declaration info.
 
-The study is calculated here once (same path as ``tanzuji calc``), and the solution is read
-for the few splits the result does not carry: biogenic CO2 apart from other biogenic gases
-(PACT), and the burden of the packaging processes.
+The result is a study calculated here (the same path as ``tanzuji calc``) or a result saved
+with ``tanzuji calc --out`` together with its study (:mod:`tanzuji.accounting.stored`); every
+number of a declaration comes from that result.
 """
 
 from __future__ import annotations
@@ -12,27 +12,12 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from tanzuji.accounting.calculate import build_result, open_study
 from tanzuji.accounting.result import StudyResult
-from tanzuji.accounting.solve import Solution, solve
+from tanzuji.accounting.stored import result_and_study
 from tanzuji.declare.info import DeclarationInfo, default_info_path, load_info
 from tanzuji.model.errors import Problem
 from tanzuji.model.loader import LineMap
-from tanzuji.model.study import Origin, Study
-
-
-@dataclass(frozen=True)
-class Splits:
-    """kg CO2e per functional or declared unit, from the solution."""
-
-    biogenic_co2_emissions: float
-    biogenic_co2_removals: float  # negative
-    biogenic_other: float  # biogenic gases other than CO2, net
-    packaging: float  # ``packaging: true`` processes with what they buy in, less biogenic CO2
-    has_packaging: bool
-    reference_flow: tuple[float, str]  # how much of the product makes one unit, in its unit
+from tanzuji.model.study import Study
 
 
 @dataclass(frozen=True)
@@ -41,7 +26,6 @@ class Declarable:
     study: Study
     lines: LineMap
     result: StudyResult
-    splits: Splits
     info: DeclarationInfo
     info_file: str | None
 
@@ -72,42 +56,14 @@ class Declarable:
         return Problem("declaration-info", message + where, file, None, field)
 
 
-def splits(sol: Solution) -> Splits:
-    system, comp = sol.system, sol.compiled
-    per_flow = np.asarray(system.biosphere() @ sol.supply) * system.characterization
-    co2_in = co2_out = other = 0.0
-    for flow, value in zip(comp.flows, per_flow, strict=True):
-        if flow.origin != Origin.biogenic:
-            continue
-        if flow.gas != "CO2":
-            other += float(value)
-        elif flow.removal:
-            co2_out += float(value)
-        else:
-            co2_in += float(value)
-    biogenic_co2 = np.array([f.origin == Origin.biogenic and f.gas == "CO2" for f in comp.flows])
-    # kg CO2e of biogenic CO2 each activity emits (+) or takes up (-) itself
-    own_co2 = ((system.characterization * biogenic_co2) @ system.biosphere()) * sol.supply
-    packaging_ids = {p.id for p in comp.study.processes if p.packaging}
-    packaging = sum(float(sol.contributions[i] - own_co2[i])
-                    for i, act in enumerate(comp.activities) if act.process_id in packaging_ids)
-    # the functional-unit activity's one input is the reference flow (compile_reference_flow)
-    column = system.technosphere().tocsc()[:, comp.demand_activity].tocoo()
-    supplier, amount = next((int(r), -float(v)) for r, v in zip(column.row, column.data,
-                                                                strict=True)
-                            if r != comp.demand_activity)
-    return Splits(co2_in, co2_out, other, packaging, bool(packaging_ids),
-                  (amount, comp.activities[supplier].unit))
-
-
-def load(study: str | Path, info: str | Path | None = None) -> Declarable:
-    """Calculate ``study`` and read its declaration info (``info``, else the default file)."""
-    sf = open_study(study)
-    sol = solve(sf.compile())
-    result = build_result(sf, sol)
-    path = Path(info) if info is not None else default_info_path(study)
+def load(source: str | Path, info: str | Path | None = None,
+         study: str | Path | None = None) -> Declarable:
+    """A declarable result: ``source`` is a study (calculated now) or a saved result whose
+    study is ``study``; the declaration info is ``info``, else the file beside the study."""
+    result, sf = result_and_study(Path(source), Path(study) if study is not None else None)
+    path = Path(info) if info is not None else default_info_path(sf.path)
     if info is not None or path.is_file():
         facts, info_file = load_info(path), str(path)
     else:
         facts, info_file = DeclarationInfo(), None
-    return Declarable(str(study), sf.study, sf.lines, result, splits(sol), facts, info_file)
+    return Declarable(str(sf.path), sf.study, sf.lines, result, facts, info_file)

@@ -164,7 +164,7 @@ def _unit(d: Declarable, problems: list[Problem]) -> tuple[DeclaredUnit, Decimal
     unit = declared_unit(info.unit, info.quantity)
     if unit is not None:
         return (*unit, "")
-    flow_amount, flow_unit = d.splits.reference_flow
+    flow_amount, flow_unit = d.result.reference_flow.amount, d.result.reference_flow.unit
     unit = declared_unit(flow_unit, flow_amount)
     if unit is not None:
         return (*unit, f" PACT has no unit for {info.quantity:g} {info.unit}: the footprint is "
@@ -219,11 +219,12 @@ def _facts(d: Declarable, unit: tuple[DeclaredUnit, Decimal],
 
 def _emissions(d: Declarable, problems: list[Problem]) -> dict[str, Any]:
     """The PCF values (see the module docstring for biogenic CO2)."""
-    r, s = d.result, d.splits
+    r = d.result
+    s = r.biogenic_split
     fossil = decimal(r.fossil + r.aircraft, DIGITS)
     dluc = decimal(r.dluc, DIGITS)
-    other_biogenic = decimal(s.biogenic_other, DIGITS)
-    uptake = decimal(min(s.biogenic_co2_emissions + s.biogenic_co2_removals, 0.0), DIGITS)
+    other_biogenic = decimal(s.other_gases, DIGITS)
+    uptake = decimal(min(s.co2_emissions + s.co2_removals, 0.0), DIGITS)
     for value, field in ((fossil, "fossilGhgEmissions"), (dluc, "landUseChangeGhgEmissions"),
                          (other_biogenic, "biogenicNonCO2Emissions")):
         if value < 0:
@@ -236,10 +237,10 @@ def _emissions(d: Declarable, problems: list[Problem]) -> dict[str, Any]:
         biogenic_co2_uptake=uptake, biogenic_non_co2_emissions=other_biogenic,
         aircraft_ghg_emissions=decimal(r.aircraft, DIGITS),
         biogenic_carbon_content=decimal(r.biogenic_carbon_content, DIGITS),
-        packaging_emissions_included=s.has_packaging,
+        packaging_emissions_included=s.packaging is not None,
         ccs_technological_co2_capture_included=False,
     )
-    if s.has_packaging:
+    if s.packaging is not None:
         if s.packaging < 0:
             problems.append(d.study_problem("processes", "pcf.packagingGhgEmissions would be "
                                             "negative: PACT allows no credit there"))
@@ -271,11 +272,12 @@ def _quality(d: Declarable) -> dict[str, Any]:
 
 
 def _comment(d: Declarable, unit_note: str) -> str:
-    info, r, s = d.study.study, d.result, d.splits
+    info, r = d.study.study, d.result
+    s = r.biogenic_split
     text = (f"Calculated with Tanzuji {r.provenance.software_version} from study {info.id} "
             f"(model sha256 {r.provenance.model_sha256}); {info.title}. PCR: {info.pcr}."
             + unit_note)
-    net_biogenic_co2 = s.biogenic_co2_emissions + s.biogenic_co2_removals
+    net_biogenic_co2 = s.co2_emissions + s.co2_removals
     if net_biogenic_co2 > 0:
         text += (f" The ISO 14067 total of {decimal(r.total, DIGITS)} kg CO2e also counts "
                  f"{decimal(net_biogenic_co2, DIGITS)} kg biogenic CO2 emitted without a "
