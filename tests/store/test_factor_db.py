@@ -57,8 +57,9 @@ def publish(db: FactorDB, dataset: str, submitter: str = "alice",
 
 
 def test_schema_upgrade_is_idempotent(db: FactorDB) -> None:
-    assert current_revision(db.engine) == head_revision() == "0002"
-    assert upgrade(db.engine) == "0002"
+    head = head_revision()
+    assert current_revision(db.engine) == head and head.isdigit()
+    assert upgrade(db.engine) == head
 
 
 def _declared(obj: Any, name: str | None, kind: str, reflected: bool, _other: Any) -> bool:
