@@ -26,6 +26,7 @@ from tanzuji.factors.formats import Parsed, RowProblem
 from tanzuji.factors.formats.detect import read_any
 from tanzuji.factors.record import FactorRecord, ProcessRecord
 from tanzuji.factors.review import Review, ReviewError, step
+from tanzuji.ledger import log as ledger
 from tanzuji.store.db import current_revision, make_engine, transaction, upgrade
 from tanzuji.store.tables import (
     Base,
@@ -209,6 +210,9 @@ class FactorDB:
                           state="draft"))
             s.add(ReviewEvent(dataset_id=dataset_id, action="create", actor=by,
                               from_state="-", to_state="draft", comment=title))
+            ledger.record(s, actor=by, action="create", kind="dataset", object_id=dataset_id,
+                   payload={"title": title, "public": public, "publisher": publisher,
+                            "licence": licence, "state": "draft"})
 
     def datasets(self) -> list[dict[str, Any]]:
         with transaction(self.engine) as s:
@@ -275,6 +279,11 @@ class FactorDB:
             run.unchanged, run.withdrawn = report.unchanged, report.withdrawn
             self._refresh_statistics(s, len(new_pks))  # before the peer queries below
             report.flags = self._cross_validate(s, parsed.factors, new_pks)
+            ledger.record(s, actor=by, action="import", kind="dataset", object_id=dataset,
+                   payload={"import": run.pk, "file": file_name, "file_sha256": file_sha256,
+                            "format": fmt, "added": report.added, "changed": report.changed,
+                            "unchanged": report.unchanged, "withdrawn": report.withdrawn,
+                            "processes": report.processes, "flags": len(report.flags)})
         return report
 
     def _refresh_statistics(self, s: Session, rows: int) -> None:
@@ -481,6 +490,9 @@ class FactorDB:
         s.add(ReviewEvent(dataset_id=ds.id, action=action, actor=actor,
                           from_state=before.state, to_state=after.state, comment=comment,
                           release_number=release))
+        ledger.record(s, actor=actor, action=action, kind="dataset", object_id=ds.id,
+               payload={"from": before.state, "to": after.state, "comment": comment,
+                        "release": release})
 
     def submit(self, dataset: str, by: str, comment: str | None = None) -> str:
         with transaction(self.engine) as s:
@@ -527,6 +539,9 @@ class FactorDB:
                 s.add(ReviewEvent(dataset_id=dataset, action="publish", actor=by,
                                   from_state=before, to_state="published",
                                   comment=note or "shipped data", release_number=number))
+                ledger.record(s, actor=by, action="publish", kind="dataset", object_id=dataset,
+                       payload={"from": before, "to": "published",
+                                "comment": note or "shipped data", "release": number})
             else:
                 self._apply(s, ds, "publish", by, note, release=number)
             newest = _newest(_FV.c.dataset_id == dataset)
@@ -555,6 +570,9 @@ class FactorDB:
             self._refresh_statistics(s, len(members))
             processes = self._publish_processes(s, dataset, rel)
             rel.n_processes = processes
+            ledger.record(s, actor=by, action="publish", kind="release", object_id=rel.name,
+                   payload={"factors": rel.n_factors, "processes": processes,
+                            "content_sha256": rel.content_sha256, "note": note})
             return rel.name
 
     @staticmethod
