@@ -1,0 +1,1 @@
+"""Carbon labels: the signed payload, its QR link, SVG/PNG rendering and offline reading."""
