@@ -13,13 +13,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from tanzuji import __version__
+from tanzuji import __version__, certcli
 from tanzuji.accounting.calculate import calculate, open_study
 from tanzuji.accounting.result import StudyResult
 from tanzuji.console import err, out
 from tanzuji.console import errors as _errors
 from tanzuji.dbcli import db_app
 from tanzuji.declarecli import declare
+from tanzuji.ledgercli import ledger_app
 from tanzuji.reportcli import report
 from tanzuji.rulescli import check, pcr_app
 
@@ -31,6 +32,13 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(certcli.cb_app, name="cb")
+app.add_typer(certcli.case_app, name="case")
+app.add_typer(certcli.cert_app, name="cert")
+app.add_typer(certcli.label_app, name="label")
+app.add_typer(certcli.credit_app, name="credit")
+app.command("flags")(certcli.flags)
+app.add_typer(ledger_app, name="ledger")
 app.add_typer(pcr_app, name="pcr")
 app.command("check")(check)
 app.command("declare")(declare)

@@ -1,4 +1,5 @@
-"""``tanzuji demo``: calculate the example studies and compare them side by side."""
+"""``tanzuji demo``: calculate the example studies and compare them side by side; on a
+database set up by ``tanzuji db init``, also certify one of them up to a verified label."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from rich.table import Table
 from tanzuji.accounting.calculate import calculate
 from tanzuji.accounting.result import STAGES, StudyResult
 from tanzuji.model.errors import Problem, StudyError
+from tanzuji.store.db import current_revision, database_url, make_engine
 
 DEMO_SEED = 2024
+LABELS = Path("var") / "labels"  # where the certification demo writes its label
 
 
 def find_examples(folder: Path | None) -> Path:
@@ -57,4 +60,29 @@ def run_demo(console: Console, folder: Path | None, iterations: int) -> list[Stu
         shares = (f"{100 * r.by_stage[s] / r.total:.1f}" if r.total else "-" for s in STAGES)
         split.add_row(r.provenance.study_id, *shares)
     console.print(split)
+    run_certification(console, folder, LABELS)
     return results
+
+
+def database_ready() -> bool:
+    """Whether `tanzuji db init` has set up the database the demo would certify on (a SQLite
+    file that is not there is not created by asking)."""
+    url = database_url()
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return False
+    engine = make_engine(url)
+    try:
+        return current_revision(engine) is not None
+    finally:
+        engine.dispose()
+
+
+def run_certification(console: Console, folder: Path | None, labels: Path) -> None:
+    """The certification demo, or a note on how to get it when there is no database yet."""
+    from tanzuji.certification.demo import run_certification_demo
+
+    if not database_ready():
+        console.print("no database yet: run `tanzuji db init` (or `make run`) to also see an "
+                      "example certified up to a verified label", highlight=False)
+        return
+    run_certification_demo(console, find_examples(folder), labels)

@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -203,3 +205,268 @@ class GWPValue(Base):
     gas: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(Text)
+
+
+# --- ledger: the append-only, Merkle-tree log of every state change (tanzuji.ledger) ---
+
+
+class LedgerEntry(Base):
+    """One state change. ``seq`` runs 1, 2, 3 … without gaps; ``leaf_hash`` is the RFC 9162
+    leaf hash of the entry's canonical encoding, stored so a tree head never rehashes."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_object", "object_kind", "object_id"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    object_kind: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON: sorted keys, no blanks
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+
+
+class LedgerHead(Base):
+    """A signed tree head: the root of the first ``tree_size`` entries at ``signed_at``."""
+
+    __tablename__ = "ledger_heads"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tree_size: Mapped[int] = mapped_column(Integer, index=True)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    signature: Mapped[str] = mapped_column(String(128))  # Ed25519, hex
+    key_id: Mapped[str] = mapped_column(String(64))  # SHA-256 of the public key (DER), hex
+
+
+# --- certification: bodies, cases, certificates, labels, credit (tanzuji.certification) ---
+
+
+class CertOrganisation(Base):
+    """An applicant enterprise or a consultancy."""
+
+    __tablename__ = "cert_organisations"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))  # enterprise or consultant
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertBody(Base):
+    """A certification body: CNCA approval, pilot qualification, scope and status."""
+
+    __tablename__ = "cert_bodies"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    cnca_approval: Mapped[str | None] = mapped_column(String(100))
+    pilot_qualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    categories: Mapped[list[str]] = mapped_column(JSON)  # PCR ids or CPC prefixes
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertAuditor(Base):
+    """A PCF auditor of a body with the competence record the rules ask for."""
+
+    __tablename__ = "cert_auditors"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("cert_bodies.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    full_time: Mapped[bool] = mapped_column(Boolean, default=True)
+    pcf_years: Mapped[float] = mapped_column(Float)
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertRelationship(Base):
+    """A recorded link that bears on impartiality (consultancy, ownership, shared staff)."""
+
+    __tablename__ = "cert_relationships"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    other: Mapped[str] = mapped_column(String(100), index=True)
+    product_model: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertCase(Base):
+    """A certification case: one product model of one applicant, from application to
+    decision, with the stored study it is verified against."""
+
+    __tablename__ = "cert_cases"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("cert_organisations.id"), index=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("cert_bodies.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    product: Mapped[str] = mapped_column(String(500))
+    product_zh: Mapped[str | None] = mapped_column(String(500))
+    product_model: Mapped[str] = mapped_column(String(200))
+    producer: Mapped[str | None] = mapped_column(String(300))
+    site: Mapped[str | None] = mapped_column(String(300))
+    pcr_id: Mapped[str | None] = mapped_column(String(100))  # id@version
+    cpc: Mapped[str | None] = mapped_column(String(20))
+    unit: Mapped[str] = mapped_column(String(200))
+    functional_unit: Mapped[str] = mapped_column(String(500))
+    boundary: Mapped[str] = mapped_column(String(40))
+    declared_value: Mapped[float] = mapped_column(Float)
+    tolerance_percent: Mapped[float] = mapped_column(Float)
+    study_file: Mapped[str] = mapped_column(String(500))
+    study_sha256: Mapped[str] = mapped_column(String(64))
+    releases: Mapped[list[str]] = mapped_column(JSON)  # factor releases pinned, resolved
+    gec_serials: Mapped[list[str]] = mapped_column(JSON)
+    team: Mapped[list[str]] = mapped_column(JSON)  # auditor ids
+    lead: Mapped[str | None] = mapped_column(String(100))
+    plan: Mapped[str | None] = mapped_column(Text)
+    verification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertCaseFile(Base):
+    """A file of an application: the study and its inputs, or a document (flow, BOM,
+    inventory), stored byte for byte with its SHA-256."""
+
+    __tablename__ = "cert_case_files"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cert_cases.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    path: Mapped[str] = mapped_column(String(500))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class CertCaseEvent(Base):
+    """Every step of a case, with who, when and what."""
+
+    __tablename__ = "cert_case_events"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cert_cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertFinding(Base):
+    """A non-conformity of a case; open until closed with a note."""
+
+    __tablename__ = "cert_findings"
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cert_cases.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    severity: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    raised_by: Mapped[str] = mapped_column(String(100))
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closure: Mapped[str | None] = mapped_column(Text)
+
+
+class CertCertificate(Base):
+    """A PCF label certificate of one product model."""
+
+    __tablename__ = "cert_certificates"
+
+    number: Mapped[str] = mapped_column(String(60), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cert_cases.id"), unique=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("cert_bodies.id"), index=True)
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("cert_organisations.id"), index=True)
+    product: Mapped[str] = mapped_column(String(500))
+    product_zh: Mapped[str | None] = mapped_column(String(500))
+    product_model: Mapped[str] = mapped_column(String(200))
+    producer: Mapped[str | None] = mapped_column(String(300))
+    site: Mapped[str | None] = mapped_column(String(300))
+    pcr_id: Mapped[str | None] = mapped_column(String(100))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(200))
+    functional_unit: Mapped[str] = mapped_column(String(500))
+    boundary: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    issued_by: Mapped[str] = mapped_column(String(100))
+
+
+class CertCertificateEvent(Base):
+    """A change of a certificate (issue, change, suspend, …): the regulator's view."""
+
+    __tablename__ = "cert_certificate_events"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(ForeignKey("cert_certificates.number"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertLabel(Base):
+    """A label made for a certificate: its signed payload, as issued."""
+
+    __tablename__ = "cert_labels"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(ForeignKey("cert_certificates.number"), index=True)
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON
+    signature: Mapped[str] = mapped_column(String(128))  # Ed25519, hex
+    value: Mapped[float] = mapped_column(Float)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertCredit(Base):
+    """A credit record of a body or an enterprise: violation, penalty, blacklisting, lifting."""
+
+    __tablename__ = "cert_credit"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    party_kind: Mapped[str] = mapped_column(String(20))
+    party_id: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    penalty: Mapped[str | None] = mapped_column(Text)
+    fraud: Mapped[bool] = mapped_column(Boolean, default=False)
+    on: Mapped[dt.date] = mapped_column(Date)
+    until: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertPeerReview(Base):
+    """A certified case re-verified by another body, and whether the two agree."""
+
+    __tablename__ = "cert_peer_reviews"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cert_cases.id"), index=True)
+    reviewer_body: Mapped[str] = mapped_column(ForeignKey("cert_bodies.id"))
+    certified_value: Mapped[float] = mapped_column(Float)
+    recomputed_value: Mapped[float] = mapped_column(Float)
+    disagreement: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
