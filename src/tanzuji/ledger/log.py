@@ -42,6 +42,14 @@ def _check_fields(**fields: str) -> None:
             raise LedgerError(f"ledger entry: {name} is longer than {_LIMITS[name]} characters")
 
 
+def serialise(session: Session) -> None:
+    """Take the ledger's write lock for the rest of ``session``'s transaction (PostgreSQL;
+    SQLite writes one transaction at a time anyway). Services that number their own records
+    (cases, certificates) take it first, so two writers cannot draw the same number."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+
+
 def record(session: Session, *, actor: str, action: str, kind: str, object_id: str,
            payload: Mapping[str, Any]) -> int:
     """Append one entry in ``session``'s transaction and return its sequence number."""
@@ -50,8 +58,7 @@ def record(session: Session, *, actor: str, action: str, kind: str, object_id: s
         body = encoding.canonical(dict(payload))
     except (TypeError, ValueError) as exc:
         raise LedgerError(f"ledger entry {kind} {object_id}: payload is not JSON: {exc}") from None
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    serialise(session)
     seq = (session.scalar(select(func.max(LedgerEntry.seq))) or 0) + 1
     at = utcnow()
     entry = {"seq": seq, "recorded_at": encoding.stamp(at), "actor": actor, "action": action,

@@ -24,7 +24,7 @@ from tanzuji.certification import bodies, certificates, credit, flags, impartial
 from tanzuji.certification import workflow as wf
 from tanzuji.certification.config import CertConfig
 from tanzuji.certification.errors import CertificationError
-from tanzuji.ledger.log import record
+from tanzuji.ledger.log import record, serialise
 from tanzuji.store.db import current_revision, make_engine, transaction, upgrade
 from tanzuji.store.tables import (
     CertAuditor,
@@ -87,7 +87,11 @@ class CertificationDB:
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
+        """One transaction, holding the ledger's lock from the start: every change here is
+        recorded in the ledger anyway, and case and certificate numbers are drawn from counts
+        that a concurrent writer must not see half-way."""
         with transaction(self.engine) as s:
+            serialise(s)
             yield s
 
     # -- parties -----------------------------------------------------------------------------
