@@ -15,7 +15,7 @@ from tanzuji.exchange.pact import (
     format_decimal,
     methodology_problems,
 )
-from tests.exchange.schemas import errors
+from tests.exchange.schemas import errors, published_v3
 
 MINIMAL: dict[str, Any] = {
     "id": "3a6c14a7-4deb-498a-b5ea-16ce2535b576",
@@ -69,6 +69,12 @@ def test_minimal_document_is_valid_and_round_trips() -> None:
     assert methodology_problems(pf) == []
 
 
+# the MIT conformance-tool schema shipped with the tests leaves out the decimal patterns and
+# bounds of the published 3.0.3 file: those cases are checked against it only where it is present
+_PUBLISHED_ONLY = {("pcf.fossilGhgEmissions", "2.5e0"), ("pcf.fossilGhgEmissions", "-1"),
+                   ("pcf.biogenicCO2Uptake", "0.5"), ("pcf.declaredUnitAmount", "0")}
+
+
 @pytest.mark.parametrize(("path", "value"), [
     ("pcf.fossilGhgEmissions", 2.5),  # a JSON number, not a decimal string
     ("pcf.fossilGhgEmissions", "2.5e0"),  # exponent
@@ -88,7 +94,9 @@ def test_minimal_document_is_valid_and_round_trips() -> None:
 ])
 def test_schema_violations_are_refused(path: str, value: Any) -> None:
     doc = changed(path, value)
-    assert errors(doc), "the test case must break the published schema too"
+    lax = isinstance(value, str) and (path, value) in _PUBLISHED_ONLY
+    if published_v3() is not None or not lax:
+        assert errors(doc), "the test case must break the published schema too"
     with pytest.raises(ValidationError):
         ProductFootprint.model_validate(doc)
 
