@@ -1,0 +1,49 @@
+"""The web interface: server-rendered pages (zh/en) over the same services as the JSON API.
+
+``create_app`` mounts :data:`router`; the site's CSS is served from ``web/static`` by the app,
+and plotly.js from the ``plotly`` package itself and a CJK font from a PyPI font package, so
+no page needs the network."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pylopdf_fonts_zh_cn
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from tanzuji.server.web import account, certification, library, registry, studies
+
+
+def _plotly_js() -> Path:
+    """plotly.min.js inside the installed ``plotly`` package, found without importing it."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the plotly package is not installed: pip install plotly")
+    return Path(spec.origin).parent / "package_data" / "plotly.min.js"
+
+
+PLOTLY_JS = _plotly_js()
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/assets/plotly.min.js", name="web_plotly")
+def plotly_js() -> FileResponse:
+    """The plotly.js bundled with the installed ``plotly`` package (cached for a day)."""
+    return FileResponse(PLOTLY_JS, media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/assets/NotoSansSC-Regular.otf", name="web_cjk_font")
+def cjk_font() -> FileResponse:
+    """Noto Sans SC from the PyPI font package the PDF reports use: the last fallback of the
+    page font stack, so Chinese renders where the system has no CJK font (a browser fetches
+    it only for characters no earlier font has)."""
+    return FileResponse(pylopdf_fonts_zh_cn.sans_path(), media_type="font/otf",
+                        headers={"Cache-Control": "public, max-age=604800"})
+
+
+for part in (account, studies, library, certification, registry):
+    router.include_router(part.router)
