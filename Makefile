@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint install bench clean
+.PHONY: run test test-postgres lint install bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +14,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Set up the embedded database with the shipped data, the demo studies, a certified label and
+# the demo accounts (printed), then serve the platform at http://127.0.0.1:8000.
 run: $(STAMP)
 	$(BIN)/tanzuji db init
 	$(BIN)/tanzuji demo
+	$(BIN)/tanzuji user demo
+	$(BIN)/tanzuji serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 
-test: lint
+# The browser tests drive Debian's headless Chromium (never `playwright install`).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: lint chromium
 	$(BIN)/pytest -q
 
 # The same suite against the PostgreSQL server of this machine (.ci/run runs both).

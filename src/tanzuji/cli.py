@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from tanzuji import __version__, certcli
+from tanzuji import __version__, certcli, servecli
 from tanzuji.accounting.calculate import calculate, open_study
 from tanzuji.accounting.result import StudyResult
 from tanzuji.console import err, out
@@ -32,6 +32,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db_app, name="db")
+app.command("serve")(servecli.serve)
+app.add_typer(servecli.user_app, name="user")
+app.add_typer(servecli.org_app, name="org")
 app.add_typer(certcli.cb_app, name="cb")
 app.add_typer(certcli.case_app, name="case")
 app.add_typer(certcli.cert_app, name="cert")

@@ -48,7 +48,7 @@ def lookup_number(db: CertificationDB, number: str,
                   on: dt.date | None = None) -> dict[str, Any]:
     """The public record of a certificate: product, model, producer, value, validity, status
     and the warnings that apply (``ok`` is True only for a valid certificate)."""
-    cert = db.certificate(number.strip(), on)
+    cert = db.public_certificate(number.strip(), on)
     if cert is None:
         return {"certificate": number, "found": False, "ok": False,
                 "warnings": [warn("unknown")]}

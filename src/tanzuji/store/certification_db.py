@@ -94,6 +94,13 @@ class CertificationDB:
             serialise(s)
             yield s
 
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A transaction that only reads: no ledger lock, so public lookups neither queue
+        behind a writer nor behind each other (they see committed steps only)."""
+        with transaction(self.engine) as s:
+            yield s
+
     # -- parties -----------------------------------------------------------------------------
 
     def add_organisation(self, org_id: str, name: str, kind: str, actor: str) -> None:
@@ -717,6 +724,20 @@ class CertificationDB:
                                    .order_by(CertCertificateEvent.pk))]
             return view
 
+    def public_certificate(self, number: str,
+                           on: dt.date | None = None) -> dict[str, Any] | None:
+        """What the public registry shows of a certificate (no history): one query, no lock."""
+        with self._read() as s:
+            row = s.execute(select(CertCertificate, CertBody.name)
+                            .outerjoin(CertBody, CertBody.id == CertCertificate.body_id)
+                            .where(CertCertificate.number == number)).first()
+            if row is None:
+                return None
+            cert, body_name = row
+            view = self.certificate_view(cert, on)
+            view["body_name"] = body_name or cert.body_id
+            return view
+
     def certificates(self, on: dt.date | None = None) -> list[dict[str, Any]]:
         with self._tx() as s:
             return [self.certificate_view(c, on) for c in
@@ -798,7 +819,7 @@ class CertificationDB:
         return [self.body(i) for i in ids]
 
     def label_rows(self, number: str) -> list[dict[str, Any]]:
-        with self._tx() as s:
+        with self._read() as s:
             return [{"id": r.pk, "payload": json.loads(r.payload), "signature": r.signature,
                      "value": r.value, "created_by": r.created_by}
                     for r in s.scalars(select(CertLabel).where(CertLabel.number == number))]

@@ -470,3 +470,147 @@ class CertPeerReview(Base):
     note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str] = mapped_column(String(100))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- platform: organisations, users, sessions, clients, studies, jobs, evidence (server) ---
+
+
+class PlatformOrganisation(Base):
+    """A party of the platform. A certification body's organisation has the id of its
+    ``cert_bodies`` row, an applicant's the id of its ``cert_organisations`` row."""
+
+    __tablename__ = "platform_organisations"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # enterprise, supplier, consultant, certification_body, regulator
+    kind: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlatformUser(Base):
+    """A person (or a machine client's owner) with an argon2 password hash and roles."""
+
+    __tablename__ = "platform_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("platform_organisations.id"), index=True)
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlatformSession(Base):
+    """A web session: only the SHA-256 of the cookie's token is kept."""
+
+    __tablename__ = "platform_sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("platform_users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PlatformClient(Base):
+    """An OAuth2 client (client credentials grant) acting for one user."""
+
+    __tablename__ = "platform_clients"
+
+    client_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int] = mapped_column(ForeignKey("platform_users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlatformLoginFailure(Base):
+    """One failed login, keyed ``user:NAME`` or ``ip:ADDRESS``; counted in a time window."""
+
+    __tablename__ = "platform_login_failures"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlatformStudy(Base):
+    """An uploaded study file owned by an organisation; its factor tables in study_files."""
+
+    __tablename__ = "platform_studies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # the footprint declared to customers (value, unit, data quality), set by the owner
+    declared: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlatformStudyFile(Base):
+    """A factor table (or other input) uploaded with a study."""
+
+    __tablename__ = "platform_study_files"
+    __table_args__ = (UniqueConstraint("study_id", "name"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("platform_studies.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PlatformShare(Base):
+    """A supplier's study whose declared footprint a customer organisation may see."""
+
+    __tablename__ = "platform_shares"
+    __table_args__ = (UniqueConstraint("study_id", "customer_id"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("platform_studies.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("platform_organisations.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlatformJob(Base):
+    """A long calculation: stored so its progress and result survive a reload or a restart."""
+
+    __tablename__ = "platform_jobs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20))  # queued, running, done, failed
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    organisation_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    study_id: Mapped[int | None] = mapped_column(ForeignKey("platform_studies.id"), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PlatformEvidence(Base):
+    """An evidence file (meter export, invoice, BOM) supporting an amount of a study."""
+
+    __tablename__ = "platform_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("platform_studies.id"), index=True)
+    amount_path: Mapped[str] = mapped_column(String(500))
+    filename: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,1 @@
+"""The platform's HTTP server: FastAPI app, JSON API, users, roles and confidentiality."""

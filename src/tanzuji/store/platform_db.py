@@ -1,0 +1,421 @@
+"""The platform's store: organisations, users and their roles, web sessions, OAuth2 clients,
+failed-login counting, uploaded studies with their files, supplier shares, jobs and evidence.
+
+Passwords and client secrets are kept as argon2 hashes, session tokens as their SHA-256;
+failed logins are rows, so the rate limit holds across server workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from tanzuji.store.db import make_engine, transaction, upgrade
+from tanzuji.store.tables import (
+    CertCase,
+    PlatformClient,
+    PlatformEvidence,
+    PlatformJob,
+    PlatformLoginFailure,
+    PlatformOrganisation,
+    PlatformSession,
+    PlatformShare,
+    PlatformStudy,
+    PlatformStudyFile,
+    PlatformUser,
+    utcnow,
+)
+
+ROLES = ("org_admin", "analyst", "supplier", "consultant", "cb_auditor", "cb_decider",
+         "regulator", "public")
+ORG_KINDS = ("enterprise", "supplier", "consultant", "certification_body", "regulator")
+# a case a certification body no longer holds
+CLOSED_CASE_STATES = ("certified", "refused")
+_hasher = PasswordHasher()
+
+
+class PlatformError(ValueError):
+    """A refused platform action; ``field`` names the input at fault."""
+
+    def __init__(self, message: str, field: str | None = None, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.field, self.code = field, code
+
+
+class RateLimited(PlatformError):
+    """Too many failed logins for this user or address in the window."""
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    name: str | None
+    organisation_id: str | None
+    organisation_kind: str | None
+    roles: tuple[str, ...]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def check_roles(roles: Sequence[str]) -> list[str]:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise PlatformError(f"unknown role {unknown[0]!r}; roles are {', '.join(ROLES)}", "roles")
+    return list(dict.fromkeys(roles))
+
+
+class PlatformDB:
+    """One transaction per operation over the platform tables."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, migrate: bool = False) -> PlatformDB:
+        engine = make_engine(url)
+        if migrate:
+            upgrade(engine)
+        return cls(engine)
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with transaction(self.engine) as s:
+            yield s
+
+    # -- organisations and users -----------------------------------------------------------
+
+    def add_organisation(self, org_id: str, name: str, kind: str) -> None:
+        if kind not in ORG_KINDS:
+            raise PlatformError(f"unknown kind {kind!r}; kinds are {', '.join(ORG_KINDS)}",
+                                "kind")
+        with self._tx() as s:
+            if s.get(PlatformOrganisation, org_id) is not None:
+                raise PlatformError(f"organisation {org_id!r} exists", "id", "conflict")
+            s.add(PlatformOrganisation(id=org_id, name=name, kind=kind))
+
+    def organisations(self) -> list[dict[str, Any]]:
+        with self._tx() as s:
+            return [{"id": o.id, "name": o.name, "kind": o.kind}
+                    for o in s.scalars(select(PlatformOrganisation).order_by(
+                        PlatformOrganisation.id))]
+
+    def add_user(self, username: str, password: str, roles: Sequence[str],
+                 organisation_id: str | None, name: str | None = None) -> int:
+        if len(password) < 8:
+            raise PlatformError("a password needs at least 8 characters", "password")
+        checked = check_roles(roles)
+        with self._tx() as s:
+            if organisation_id is not None and s.get(PlatformOrganisation,
+                                                     organisation_id) is None:
+                raise PlatformError(f"no organisation {organisation_id!r}", "organisation")
+            if s.scalar(select(PlatformUser).where(PlatformUser.username == username)):
+                raise PlatformError(f"user {username!r} exists", "username", "conflict")
+            user = PlatformUser(username=username, name=name, roles=checked,
+                                password_hash=_hasher.hash(password),
+                                organisation_id=organisation_id)
+            s.add(user)
+            s.flush()
+            return user.id
+
+    def set_roles(self, username: str, roles: Sequence[str]) -> None:
+        checked = check_roles(roles)
+        with self._tx() as s:
+            self._user(s, username).roles = checked
+
+    @staticmethod
+    def _user(s: Session, username: str) -> PlatformUser:
+        user = s.scalar(select(PlatformUser).where(PlatformUser.username == username))
+        if user is None:
+            raise PlatformError(f"no user {username!r}", "username", "not_found")
+        return user
+
+    @staticmethod
+    def _view(s: Session, user: PlatformUser) -> UserView:
+        org = s.get(PlatformOrganisation, user.organisation_id) if user.organisation_id else None
+        return UserView(user.id, user.username, user.name, user.organisation_id,
+                        org.kind if org else None, tuple(user.roles))
+
+    def users(self) -> list[UserView]:
+        with self._tx() as s:
+            return [self._view(s, u) for u in s.scalars(select(PlatformUser).order_by(
+                PlatformUser.username))]
+
+    def user(self, user_id: int) -> UserView | None:
+        with self._tx() as s:
+            user = s.get(PlatformUser, user_id)
+            return self._view(s, user) if user is not None and user.active else None
+
+    # -- logins, sessions, clients ---------------------------------------------------------
+
+    def _failures(self, s: Session, key: str, since: dt.datetime) -> int:
+        return int(s.scalar(select(func.count()).select_from(PlatformLoginFailure).where(
+            PlatformLoginFailure.key == key, PlatformLoginFailure.at >= since)) or 0)
+
+    def login(self, username: str, password: str, address: str, *, max_failures: int,
+              window_seconds: int) -> UserView | None:
+        """The user when the password is right; None when wrong. RateLimited when the user
+        or the address has failed ``max_failures`` times in the window."""
+        since = utcnow() - dt.timedelta(seconds=window_seconds)
+        keys = (f"user:{username}", f"ip:{address}")
+        with self._tx() as s:
+            if any(self._failures(s, k, since) >= max_failures for k in keys):
+                raise RateLimited("too many failed logins; try again later", "username",
+                                  "rate_limited")
+            user = s.scalar(select(PlatformUser).where(PlatformUser.username == username))
+            ok = False
+            if user is not None and user.active:
+                try:
+                    ok = _hasher.verify(user.password_hash, password)
+                except (VerificationError, InvalidHashError):
+                    ok = False
+            if not ok or user is None:
+                s.execute(delete(PlatformLoginFailure).where(PlatformLoginFailure.at < since))
+                s.add_all([PlatformLoginFailure(key=k) for k in keys])
+                return None
+            s.execute(delete(PlatformLoginFailure).where(
+                PlatformLoginFailure.key == keys[0]))
+            return self._view(s, user)
+
+    def create_session(self, user_id: int, hours: float) -> str:
+        token = secrets.token_urlsafe(32)
+        with self._tx() as s:
+            s.execute(delete(PlatformSession).where(PlatformSession.expires_at < utcnow()))
+            s.add(PlatformSession(token_sha256=sha256(token.encode()), user_id=user_id,
+                                  expires_at=utcnow() + dt.timedelta(hours=hours)))
+        return token
+
+    def session_user(self, token: str) -> UserView | None:
+        with self._tx() as s:
+            row = s.get(PlatformSession, sha256(token.encode()))
+            if row is None or _aware(row.expires_at) < utcnow():
+                return None
+            user = s.get(PlatformUser, row.user_id)
+            return self._view(s, user) if user is not None and user.active else None
+
+    def end_session(self, token: str) -> None:
+        with self._tx() as s:
+            s.execute(delete(PlatformSession).where(
+                PlatformSession.token_sha256 == sha256(token.encode())))
+
+    def add_client(self, username: str) -> tuple[str, str]:
+        """A new OAuth2 client acting for ``username``: (client id, secret shown once)."""
+        client_id, secret = f"tzc_{secrets.token_hex(8)}", secrets.token_urlsafe(32)
+        with self._tx() as s:
+            user = self._user(s, username)
+            s.add(PlatformClient(client_id=client_id, secret_hash=_hasher.hash(secret),
+                                 user_id=user.id))
+        return client_id, secret
+
+    def client_user(self, client_id: str, secret: str, address: str, *, max_failures: int,
+                    window_seconds: int) -> UserView | None:
+        since = utcnow() - dt.timedelta(seconds=window_seconds)
+        keys = (f"client:{client_id}", f"ip:{address}")
+        with self._tx() as s:
+            if any(self._failures(s, k, since) >= max_failures for k in keys):
+                raise RateLimited("too many failed token requests; try again later",
+                                  "client_id", "rate_limited")
+            client = s.get(PlatformClient, client_id)
+            ok = False
+            if client is not None:
+                try:
+                    ok = _hasher.verify(client.secret_hash, secret)
+                except (VerificationError, InvalidHashError):
+                    ok = False
+            user = s.get(PlatformUser, client.user_id) if client is not None and ok else None
+            if user is None or not user.active:
+                s.add_all([PlatformLoginFailure(key=k) for k in keys])
+                return None
+            return self._view(s, user)
+
+    # -- studies, files, shares ------------------------------------------------------------
+
+    def add_study(self, organisation_id: str, name: str, filename: str, content: bytes,
+                  files: dict[str, bytes], by: str) -> int:
+        with self._tx() as s:
+            study = PlatformStudy(organisation_id=organisation_id, name=name, filename=filename,
+                                  sha256=sha256(content), content=content, created_by=by)
+            s.add(study)
+            s.flush()
+            for fname, data in files.items():
+                s.add(PlatformStudyFile(study_id=study.id, name=fname, sha256=sha256(data),
+                                        content=data))
+            return study.id
+
+    @staticmethod
+    def _study_view(s: Session, st: PlatformStudy) -> dict[str, Any]:
+        files = s.scalars(select(PlatformStudyFile).where(PlatformStudyFile.study_id == st.id)
+                          .order_by(PlatformStudyFile.name))
+        return {"id": st.id, "organisation_id": st.organisation_id, "name": st.name,
+                "filename": st.filename, "sha256": st.sha256, "declared": st.declared,
+                "created_by": st.created_by, "created_at": st.created_at,
+                "files": [{"name": f.name, "sha256": f.sha256, "size": len(f.content)}
+                          for f in files]}
+
+    def study(self, study_id: int) -> dict[str, Any] | None:
+        with self._tx() as s:
+            st = s.get(PlatformStudy, study_id)
+            return None if st is None else self._study_view(s, st)
+
+    def studies(self, organisation_ids: Sequence[str] | None = None,
+                ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """Studies of these organisations or with these ids (both None: all)."""
+        with self._tx() as s:
+            query = select(PlatformStudy).order_by(PlatformStudy.id)
+            if organisation_ids is not None or ids is not None:
+                query = query.where(or_(PlatformStudy.organisation_id.in_(organisation_ids or []),
+                                        PlatformStudy.id.in_(ids or [])))
+            return [self._study_view(s, st) for st in s.scalars(query)]
+
+    def study_content(self, study_id: int) -> tuple[str, bytes, dict[str, bytes]]:
+        """(file name, study bytes, {table name: bytes}) to rebuild the study on disk."""
+        with self._tx() as s:
+            st = s.get(PlatformStudy, study_id)
+            if st is None:
+                raise PlatformError(f"no study {study_id}", "study_id", "not_found")
+            files = {f.name: f.content for f in s.scalars(
+                select(PlatformStudyFile).where(PlatformStudyFile.study_id == study_id))}
+            return st.filename, st.content, files
+
+    def declare(self, study_id: int, declared: dict[str, Any]) -> None:
+        with self._tx() as s:
+            st = s.get(PlatformStudy, study_id)
+            if st is None:
+                raise PlatformError(f"no study {study_id}", "study_id", "not_found")
+            st.declared = declared
+
+    def share(self, study_id: int, customer_id: str, by: str) -> None:
+        with self._tx() as s:
+            if s.get(PlatformOrganisation, customer_id) is None:
+                raise PlatformError(f"no organisation {customer_id!r}", "customer_id",
+                                    "not_found")
+            exists = s.scalar(select(PlatformShare).where(PlatformShare.study_id == study_id,
+                                                          PlatformShare.customer_id == customer_id))
+            if exists is None:
+                s.add(PlatformShare(study_id=study_id, customer_id=customer_id, created_by=by))
+
+    def customers(self, study_id: int) -> list[str]:
+        with self._tx() as s:
+            return list(s.scalars(select(PlatformShare.customer_id).where(
+                PlatformShare.study_id == study_id)))
+
+    def shared_with(self, customer_id: str) -> list[int]:
+        with self._tx() as s:
+            return list(s.scalars(select(PlatformShare.study_id).where(
+                PlatformShare.customer_id == customer_id)))
+
+    def holding_bodies(self, study_id: int) -> list[str]:
+        """Certification bodies holding an open case on this study (same owner, same file)."""
+        with self._tx() as s:
+            st = s.get(PlatformStudy, study_id)
+            if st is None:
+                return []
+            return list(s.scalars(select(CertCase.body_id).where(
+                CertCase.applicant_id == st.organisation_id,
+                CertCase.study_sha256 == st.sha256,
+                CertCase.state.not_in(CLOSED_CASE_STATES)).distinct()))
+
+    def held_studies(self, body_id: str) -> list[int]:
+        """Studies on which this body holds an open case."""
+        with self._tx() as s:
+            return list(s.scalars(select(PlatformStudy.id).join(
+                CertCase, (CertCase.applicant_id == PlatformStudy.organisation_id)
+                & (CertCase.study_sha256 == PlatformStudy.sha256)).where(
+                CertCase.body_id == body_id, CertCase.state.not_in(CLOSED_CASE_STATES))
+                .distinct()))
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    def add_job(self, kind: str, params: dict[str, Any], by: str, organisation_id: str | None,
+                study_id: int | None) -> str:
+        job_id = uuid.uuid4().hex
+        with self._tx() as s:
+            s.add(PlatformJob(id=job_id, kind=kind, state="queued", progress=0.0,
+                              params=params, created_by=by, organisation_id=organisation_id,
+                              study_id=study_id))
+        return job_id
+
+    def update_job(self, job_id: str, *, state: str | None = None,
+                   progress: float | None = None, result: dict[str, Any] | None = None,
+                   error: dict[str, Any] | None = None) -> None:
+        with self._tx() as s:
+            job = s.get(PlatformJob, job_id)
+            if job is None:
+                return
+            if state is not None:
+                job.state = state
+                if state in ("done", "failed"):  # microseconds order the newest result
+                    job.finished_at = dt.datetime.now(dt.UTC)
+            if progress is not None:
+                job.progress = max(0.0, min(1.0, progress))
+            if result is not None:
+                job.result = result
+            if error is not None:
+                job.error = error
+
+    def job(self, job_id: str) -> dict[str, Any] | None:
+        with self._tx() as s:
+            job = s.get(PlatformJob, job_id)
+            if job is None:
+                return None
+            return {"id": job.id, "kind": job.kind, "state": job.state,
+                    "progress": job.progress, "organisation_id": job.organisation_id,
+                    "study_id": job.study_id, "params": job.params, "result": job.result,
+                    "error": job.error, "created_by": job.created_by,
+                    "created_at": job.created_at, "finished_at": job.finished_at}
+
+    def latest_result(self, study_id: int) -> dict[str, Any] | None:
+        """The result of the newest finished calculation of a study."""
+        with self._tx() as s:
+            job = s.scalar(select(PlatformJob).where(
+                PlatformJob.study_id == study_id, PlatformJob.state == "done",
+                PlatformJob.kind == "calculate").order_by(PlatformJob.finished_at.desc(),
+                                                          PlatformJob.created_at.desc()))
+            return None if job is None else job.result
+
+    # -- evidence --------------------------------------------------------------------------
+
+    def add_evidence(self, study_id: int, amount_path: str, filename: str, content_type: str,
+                     content: bytes, by: str) -> dict[str, Any]:
+        with self._tx() as s:
+            ev = PlatformEvidence(study_id=study_id, amount_path=amount_path, filename=filename,
+                                  content_type=content_type, size=len(content),
+                                  sha256=sha256(content), content=content, uploaded_by=by)
+            s.add(ev)
+            s.flush()
+            return self._evidence_view(ev)
+
+    @staticmethod
+    def _evidence_view(ev: PlatformEvidence) -> dict[str, Any]:
+        return {"id": ev.id, "study_id": ev.study_id, "amount_path": ev.amount_path,
+                "filename": ev.filename, "content_type": ev.content_type, "size": ev.size,
+                "sha256": ev.sha256, "uploaded_by": ev.uploaded_by,
+                "uploaded_at": ev.uploaded_at}
+
+    def evidence(self, study_id: int) -> list[dict[str, Any]]:
+        with self._tx() as s:
+            return [self._evidence_view(ev) for ev in s.scalars(
+                select(PlatformEvidence).where(PlatformEvidence.study_id == study_id)
+                .order_by(PlatformEvidence.id))]
+
+    def evidence_file(self, evidence_id: int) -> tuple[dict[str, Any], bytes] | None:
+        with self._tx() as s:
+            ev = s.get(PlatformEvidence, evidence_id)
+            return None if ev is None else (self._evidence_view(ev), ev.content)
