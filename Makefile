@@ -35,13 +35,14 @@ test: lint chromium
 
 # The same suite against the PostgreSQL server of this machine (.ci/run runs both).
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/tanzuji_test
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) chromium
 	TANZUJI_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/factors.py
+	$(BIN)/python bench/server.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
