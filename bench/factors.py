@@ -21,9 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
+from pg import fresh_postgres
 from tanzuji.store.factor_db import FactorDB
 
 MATERIALS = [
@@ -111,16 +109,6 @@ def run(url: str, csv_path: Path, n: int, seed: int) -> dict[str, Any]:
         "search_p95_ms": round(times[int(0.95 * len(times)) - 1], 2),
         "search_max_ms": round(times[-1], 2), "mean_hits": round(statistics.mean(hits), 1),
     }
-
-
-def fresh_postgres(url: str) -> str:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}"'))
-        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    return url
 
 
 def main() -> None:

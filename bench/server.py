@@ -34,23 +34,13 @@ from typing import Any
 
 import httpx
 import urllib3
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from pg import fresh_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 TANZUJI = str(Path(sys.executable).with_name("tanzuji"))
 WARM_UP_S = 2.0
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/tanzuji_bench_server"
-
-
-def fresh_postgres(url: str) -> str:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    return url
 
 
 def free_port() -> int:

@@ -62,6 +62,34 @@ def can_see_case(user: Principal | None, applicant: str, body: str) -> bool:
     return is_member(user, applicant)
 
 
+def can_see_case_files(user: Principal | None, applicant: str, body: str) -> bool:
+    """The inventory filed with a case: its applicant and the body holding it, not the
+    regulator, who sees the case itself."""
+    return user is not None and (is_member(user, applicant)
+                                 or (user.has(*CB_ROLES) and user.organisation_id == body))
+
+
+# the steps of a certification case, by the party that takes them
+AUDIT_STEPS = ("review", "inspect", "verify", "finding")
+DECISION_STEPS = ("grant", "deny", "issue")
+APPLICANT_STEPS = ("close_finding",)
+
+
+def case_steps(user: Principal | None, applicant: str, body: str) -> tuple[str, ...]:
+    """The steps the caller may take on a case (whatever its state): the holding body's
+    auditors audit, its decision-makers decide, the applicant's members answer findings."""
+    if user is None or not can_see_case(user, applicant, body):
+        return ()
+    mine: tuple[str, ...] = ()
+    if user.organisation_id == body and user.has("cb_auditor"):
+        mine += AUDIT_STEPS
+    if user.organisation_id == body and user.has("cb_decider"):
+        mine += DECISION_STEPS
+    if is_member(user, applicant):
+        mine += APPLICANT_STEPS
+    return mine
+
+
 def can_see_all_cases(user: Principal | None) -> bool:
     return user is not None and user.has("regulator")
 

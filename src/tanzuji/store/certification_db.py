@@ -25,7 +25,11 @@ from tanzuji.certification import workflow as wf
 from tanzuji.certification.config import CertConfig
 from tanzuji.certification.errors import CertificationError
 from tanzuji.ledger.log import record, serialise
-from tanzuji.store.db import current_revision, make_engine, transaction, upgrade
+from tanzuji.store.db import (
+    NoSchemaError,
+    open_engine,
+    transaction,
+)
 from tanzuji.store.tables import (
     CertAuditor,
     CertBody,
@@ -76,14 +80,10 @@ class CertificationDB:
     @classmethod
     def open(cls, url: str | None = None, migrate: bool = False,
              config: CertConfig | None = None) -> CertificationDB:
-        engine = make_engine(url)
-        if migrate:
-            upgrade(engine)
-        elif current_revision(engine) is None:
-            engine.dispose()
-            raise CertificationError(f"the database at {engine.url.render_as_string()} has no "
-                                     "schema yet: run `tanzuji db init`")
-        return cls(engine, config)
+        try:
+            return cls(open_engine(url, migrate), config)
+        except NoSchemaError as exc:
+            raise CertificationError(str(exc)) from None
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:

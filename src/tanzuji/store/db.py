@@ -64,6 +64,23 @@ def upgrade(engine: Engine) -> str | None:
     return current_revision(engine)
 
 
+class NoSchemaError(Exception):
+    """The database has no schema yet."""
+
+
+def open_engine(url: str | None = None, migrate: bool = False) -> Engine:
+    """An engine for ``url`` (default ``TANZUJI_DATABASE_URL``), upgraded to the newest schema,
+    or, without ``migrate``, as it is: then NoSchemaError says to run ``tanzuji db init``."""
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    elif current_revision(engine) is None:
+        engine.dispose()
+        raise NoSchemaError(f"the database at {engine.url.render_as_string()} has no schema "
+                            "yet: run `tanzuji db init`")
+    return engine
+
+
 def head_revision() -> str:
     """The newest migration this version of Tanzuji ships."""
     head = ScriptDirectory.from_config(_alembic_config(make_engine("sqlite://"))).get_current_head()

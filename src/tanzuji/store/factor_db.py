@@ -27,7 +27,11 @@ from tanzuji.factors.formats.detect import read_any
 from tanzuji.factors.record import FactorRecord, ProcessRecord
 from tanzuji.factors.review import Review, ReviewError, step
 from tanzuji.ledger import log as ledger
-from tanzuji.store.db import current_revision, make_engine, transaction, upgrade
+from tanzuji.store.db import (
+    NoSchemaError,
+    open_engine,
+    transaction,
+)
 from tanzuji.store.tables import (
     Base,
     Dataset,
@@ -188,14 +192,10 @@ class FactorDB:
     def open(cls, url: str | None = None, migrate: bool = True) -> FactorDB:
         """The database at ``url`` (default ``TANZUJI_DATABASE_URL``), upgraded to the newest
         schema, or, with ``migrate=False``, as it is: then it must have a schema already."""
-        engine = make_engine(url)
-        if migrate:
-            upgrade(engine)
-        elif current_revision(engine) is None:
-            engine.dispose()
-            raise FactorDBError(f"the database at {engine.url.render_as_string()} has no "
-                                "schema yet: run `tanzuji db init`")
-        return cls(engine)
+        try:
+            return cls(open_engine(url, migrate))
+        except NoSchemaError as exc:
+            raise FactorDBError(str(exc)) from None
 
     # -- datasets ----------------------------------------------------------------------------
 

@@ -21,7 +21,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from tanzuji.store.db import make_engine, transaction, upgrade
+from tanzuji.store.db import (
+    NoSchemaError,
+    open_engine,
+    transaction,
+)
 from tanzuji.store.tables import (
     CertCase,
     PlatformClient,
@@ -90,10 +94,10 @@ class PlatformDB:
 
     @classmethod
     def open(cls, url: str | None = None, migrate: bool = False) -> PlatformDB:
-        engine = make_engine(url)
-        if migrate:
-            upgrade(engine)
-        return cls(engine)
+        try:
+            return cls(open_engine(url, migrate))
+        except NoSchemaError as exc:
+            raise PlatformError(str(exc), code="no_schema") from None
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:

@@ -56,8 +56,7 @@ def case(case_id: str, request: Request,
     found = _cert(request).case(case_id)
     if not _visible_case(user, found):
         raise forbidden("a case is visible to its applicant, its body and regulators")
-    if not (policy.is_member(user, found["applicant"])
-            or (user.has(*policy.CB_ROLES) and user.organisation_id == found["body"])):
+    if not policy.can_see_case_files(user, found["applicant"], found["body"]):
         found.pop("files")  # a regulator sees the case, not the inventory filed with it
     return found
 

@@ -18,24 +18,12 @@ from tanzuji.server.web.render import error_page, need_user, page
 from tanzuji.store.certification_db import CertificationDB
 
 router = APIRouter()
-# the steps of a case, by the party that takes them
-AUDIT_STEPS = ("review", "inspect", "verify", "finding")
-DECISION_STEPS = ("grant", "deny", "issue")
-APPLICANT_STEPS = ("close_finding",)
 
 
 def case_steps(user: Principal, case: dict[str, Any]) -> list[str]:
-    """The steps the caller may take on the case now: the holding body's auditors audit, its
-    decision-makers decide, the applicant's members answer findings."""
-    if not policy.can_see_case(user, case["applicant"], case["body"]):
-        return []
-    mine: list[str] = []
-    if user.organisation_id == case["body"] and user.has("cb_auditor"):
-        mine += AUDIT_STEPS
-    if user.organisation_id == case["body"] and user.has("cb_decider"):
-        mine += DECISION_STEPS
-    if policy.is_member(user, case["applicant"]):
-        mine += APPLICANT_STEPS
+    """The steps the caller may take on the case now: those the policy gives the caller's
+    party, in the case's present state."""
+    mine = policy.case_steps(user, case["applicant"], case["body"])
     state = case["state"]
     open_findings = any(f["open"] for f in case["findings"])
 
@@ -73,8 +61,7 @@ def case(request: Request, case_id: str) -> Response:
         return error_page(request, 404)
     if not policy.can_see_case(user, found["applicant"], found["body"]):
         return error_page(request, 403)
-    if not (policy.is_member(user, found["applicant"])
-            or (user.has(*policy.CB_ROLES) and user.organisation_id == found["body"])):
+    if not policy.can_see_case_files(user, found["applicant"], found["body"]):
         found["files"] = []  # a regulator sees the case, not the inventory filed with it
     certificate = db.certificate(found["certificate"]) if found["certificate"] else None
     return page(request, "case.html.j2", user=user, c=found, certificate=certificate,
