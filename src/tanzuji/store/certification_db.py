@@ -96,8 +96,8 @@ class CertificationDB:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        """A transaction that only reads: no ledger lock, so public lookups neither queue
-        behind a writer nor behind each other (they see committed steps only)."""
+        """A transaction that only reads (every lookup, list and view): no ledger lock, so
+        reads neither queue behind a writer nor behind each other; they see committed steps."""
         with transaction(self.engine) as s:
             yield s
 
@@ -604,7 +604,7 @@ class CertificationDB:
                              on or today(), until, actor)
 
     def credit_records(self, party: str | None = None) -> list[dict[str, Any]]:
-        with self._tx() as s:
+        with self._read() as s:
             q = select(CertCredit).order_by(CertCredit.on, CertCredit.pk)
             if party:
                 q = q.where(CertCredit.party_id == party)
@@ -663,7 +663,7 @@ class CertificationDB:
         ``ranges``: the plausible result range of each PCR id (``casefiles.pcr_ranges``)."""
         on = on or today()
         out: list[flags.Flag] = []
-        with self._tx() as s:
+        with self._read() as s:
             certs = {c.number: c for c in s.scalars(select(CertCertificate))}
             for label in s.scalars(select(CertLabel).order_by(CertLabel.pk)):
                 cert = certs[label.number]
@@ -708,7 +708,7 @@ class CertificationDB:
 
     def certificate(self, number: str, on: dt.date | None = None) -> dict[str, Any] | None:
         """A certificate with its history, or None when there is none of that number."""
-        with self._tx() as s:
+        with self._read() as s:
             c = s.get(CertCertificate, number)
             if c is None:
                 return None
@@ -739,13 +739,13 @@ class CertificationDB:
             return view
 
     def certificates(self, on: dt.date | None = None) -> list[dict[str, Any]]:
-        with self._tx() as s:
+        with self._read() as s:
             return [self.certificate_view(c, on) for c in
                     s.scalars(select(CertCertificate).order_by(CertCertificate.number))]
 
     def regulator_feed(self) -> list[dict[str, Any]]:
         """Every certificate state change, oldest first: what is reported to the regulator."""
-        with self._tx() as s:
+        with self._read() as s:
             return [{"certificate": e.number, "action": e.action, "from": e.from_status,
                      "to": e.to_status, "reason": e.reason, "actor": e.actor,
                      "at": e.at.isoformat()}
@@ -753,7 +753,7 @@ class CertificationDB:
                                        .order_by(CertCertificateEvent.pk))]
 
     def case(self, case_id: str) -> dict[str, Any]:
-        with self._tx() as s:
+        with self._read() as s:
             c = self._case(s, case_id)
             cert = s.scalar(select(CertCertificate.number)
                             .where(CertCertificate.case_id == case_id))
@@ -787,14 +787,14 @@ class CertificationDB:
             }
 
     def cases(self) -> list[dict[str, Any]]:
-        with self._tx() as s:
+        with self._read() as s:
             return [{"id": c.id, "state": c.state, "applicant": c.applicant_id,
                      "body": c.body_id, "product_model": c.product_model,
                      "declared_value": c.declared_value, "unit": c.unit}
                     for c in s.scalars(select(CertCase).order_by(CertCase.id))]
 
     def body(self, body_id: str, on: dt.date | None = None) -> dict[str, Any]:
-        with self._tx() as s:
+        with self._read() as s:
             b = self._body(s, body_id)
             auditors = self._auditors(s, body_id)
             records = self._credit(s)
@@ -814,7 +814,7 @@ class CertificationDB:
             }
 
     def bodies(self) -> list[dict[str, Any]]:
-        with self._tx() as s:
+        with self._read() as s:
             ids = list(s.scalars(select(CertBody.id).order_by(CertBody.id)))
         return [self.body(i) for i in ids]
 
