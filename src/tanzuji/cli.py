@@ -13,14 +13,17 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from tanzuji import __version__, certcli, servecli
+from tanzuji import __version__, certcli, scenariocli, servecli
 from tanzuji.accounting.calculate import calculate, open_study
 from tanzuji.accounting.result import StudyResult
+from tanzuji.benchmarkcli import benchmark
 from tanzuji.console import err, out
 from tanzuji.console import errors as _errors
 from tanzuji.dbcli import db_app
 from tanzuji.declarecli import declare
 from tanzuji.ledgercli import ledger_app
+from tanzuji.pactcli import pact_app
+from tanzuji.pactclient_cli import partners_app
 from tanzuji.reportcli import report
 from tanzuji.rulescli import check, pcr_app
 
@@ -42,10 +45,15 @@ app.add_typer(certcli.label_app, name="label")
 app.add_typer(certcli.credit_app, name="credit")
 app.command("flags")(certcli.flags)
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(scenariocli.procurement_app, name="procurement")
+app.add_typer(scenariocli.finance_app, name="finance")
+app.add_typer(pact_app, name="pact")
+pact_app.add_typer(partners_app, name="partners")
 app.add_typer(pcr_app, name="pcr")
 app.command("check")(check)
 app.command("declare")(declare)
 app.command("report")(report)
+app.command("benchmark")(benchmark)
 def _progress(total: int) -> tuple[Progress, Callable[[int], None]]:
     bar = Progress("Monte Carlo", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                    console=err, transient=True)

@@ -14,6 +14,7 @@ from tanzuji.console import err, errors
 from tanzuji.declare.cfp import cfp_declaration
 from tanzuji.declare.render import cfp_html, cfp_pdf
 from tanzuji.declare.source import load
+from tanzuji.exchange.catenax import pcf_aspect
 from tanzuji.exchange.eu_battery import battery_declaration
 from tanzuji.exchange.from_result import product_footprint
 from tanzuji.model.errors import Problem, StudyError
@@ -24,6 +25,7 @@ class Format(StrEnum):
     html = "html"
     pdf = "pdf"
     pact = "pact"
+    catenax = "catenax"
     eu_battery = "eu-battery"
 
 
@@ -41,7 +43,8 @@ def declare(
         help="study file (YAML or JSON), or a result saved with `tanzuji calc --out`")],
     fmt: Annotated[Format, typer.Option(
         "--format", help="json or html/pdf: the CFP declaration (DECL-01); pact: a PACT v3 "
-                         "ProductFootprint; eu-battery: the EU Batteries Regulation Art. 7 "
+                         "ProductFootprint; catenax: the Catena-X PCF aspect 7.0.0; "
+                         "eu-battery: the EU Batteries Regulation Art. 7 "
                          "carbon footprint declaration")] = Format.json,
     lang: Annotated[Language, typer.Option("--lang", help="language of the CFP declaration")]
     = Language.zh,
@@ -61,6 +64,8 @@ def declare(
         data: str | bytes
         if fmt == Format.pact:
             data = _dump(product_footprint(d).to_json())
+        elif fmt == Format.catenax:
+            data = _dump(pcf_aspect(d))
         elif fmt == Format.eu_battery:
             data = _dump(battery_declaration(d).model_dump(mode="json"))
         else:

@@ -46,15 +46,36 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1,
                                          help="uvicorn worker processes")] = 1,
+    tls_cert: Annotated[Path | None, typer.Option(
+        "--tls-cert", help="serve HTTPS with this PEM certificate (chain); PACT needs HTTPS")]
+    = None,
+    tls_key: Annotated[Path | None, typer.Option("--tls-key", help="its PEM private key")]
+    = None,
 ) -> None:
-    """Serve the platform (API under /api, OpenAPI at /docs) with uvicorn."""
+    """Serve the platform (API under /api, OpenAPI at /docs, PACT at /3) with uvicorn.
+
+    X-Forwarded-Proto/For are believed only from the addresses in TANZUJI_TRUSTED_PROXIES
+    (default 127.0.0.1, a proxy on this machine)."""
+    import os
+
     import uvicorn
 
     with errors():
+        if (tls_cert is None) != (tls_key is None):
+            fail(["give both --tls-cert and --tls-key"])
+        for path in (tls_cert, tls_key):
+            if path is not None and not path.is_file():
+                fail([f"{path}: no such file"])
         _db().engine.dispose()
-    out.print(f"Tanzuji platform on http://{host}:{port}  (API docs: /docs)", highlight=False)
+    scheme = "https" if tls_cert else "http"
+    out.print(f"Tanzuji platform on {scheme}://{host}:{port}  (API docs: /docs)",
+              highlight=False)
     uvicorn.run("tanzuji.server.app:create_app", factory=True, host=host, port=port,
-                workers=workers, proxy_headers=True)
+                workers=workers, proxy_headers=True,
+                forwarded_allow_ips=os.environ.get("TANZUJI_TRUSTED_PROXIES", "").strip()
+                or "127.0.0.1",
+                ssl_certfile=str(tls_cert) if tls_cert else None,
+                ssl_keyfile=str(tls_key) if tls_key else None)
 
 
 @org_app.command("add")

@@ -39,6 +39,8 @@ USERS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "regulator": ("gov", ("regulator",)),
     "visitor": (None, ("public",)),
     "outsider": ("other", ("analyst",)),
+    "procurement": ("buyer", ("procurement_officer",)),
+    "bank": ("bank1", ("bank",)),
 }
 ROLES = ["anonymous", *USERS]
 
@@ -113,7 +115,7 @@ def build_world(settings: Settings, example_result: str) -> World:
     db = PlatformDB(engine)
     for org, kind in (("acme", "enterprise"), ("parts", "supplier"), ("other", "enterprise"),
                       ("CB1", "certification_body"), ("CB2", "certification_body"),
-                      ("gov", "regulator")):
+                      ("gov", "regulator"), ("buyer", "public_buyer"), ("bank1", "bank")):
         db.add_organisation(org, org.upper(), kind)
     for name, (org, roles) in USERS.items():
         db.add_user(name, PASSWORD, roles, org)

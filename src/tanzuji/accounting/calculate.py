@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tanzuji import __version__
-from tanzuji.accounting import breakdown
+from tanzuji.accounting import breakdown, supplier
 from tanzuji.accounting.montecarlo import run_monte_carlo
 from tanzuji.accounting.releases import PinnedFactors, load_pins
 from tanzuji.accounting.result import (
@@ -54,6 +54,8 @@ def open_study(path: str | Path, releases: Sequence[str] = ()) -> StudyFile:
     study, lines = load_study(p)
     pins = load_pins(study.background.releases, list(releases), str(p),
                      linked_databases(study))
+    pins.factors.update(supplier.load_supplier_factors(study, str(p)))
+    study = supplier.mark_primary(study)
     digest = hashlib.sha256(p.read_bytes())
     inputs = [*study.background.factor_tables, *(d.file for d in study.background.databases)]
     for name in inputs:

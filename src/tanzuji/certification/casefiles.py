@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tanzuji.accounting.calculate import calculate, open_study
 from tanzuji.accounting.result import StudyResult
+from tanzuji.accounting.supplier import SNAPSHOT
 from tanzuji.certification.errors import CertificationError
 from tanzuji.certification.flags import gec_serials
 from tanzuji.certification.workflow import (
@@ -38,6 +39,9 @@ def study_files(path: Path, study: Study) -> list[StoredFile]:
             raise CertificationError(f"{f}: the study names this file but it is not there",
                                      "background")
         files.append(StoredFile("input", Path(name).as_posix(), f.read_bytes()))
+    shipped = path.parent / SNAPSHOT
+    if shipped.is_file():  # the supplier footprints the applicant's study was resolved with
+        files.append(StoredFile("input", SNAPSHOT, shipped.read_bytes()))
     return files
 
 

@@ -842,6 +842,10 @@ class _Compiler:
                     self.error("gas", f"factor {factor.id!r}: {exc}", ("background",))
                     continue
                 self.bio.append((self.flow(gas, origin), col, scaled * const(kg), source))
+        elif factor.parts:
+            for part, kg_co2e in factor.parts.items():
+                flow = self.flow(CO2E, Origin.aircraft if aircraft else part)
+                self.bio.append((flow, col, scaled * const(kg_co2e), source))
         elif factor.co2e is not None:
             self.bio.append((self.flow(CO2E, origin), col, scaled * const(factor.co2e), source))
         self.factor_sources.append((source, factor.id))

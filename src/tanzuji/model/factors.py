@@ -42,6 +42,9 @@ class Factor:
     unit: str
     origin: Origin = Origin.fossil
     co2e: float | None = None  # kg CO2e per unit, as published
+    # kg CO2e per unit by origin where the value comes split (a supplier's footprint: fossil,
+    # dLUC, aircraft, biogenic non-CO2), so the study reports each apart; they sum to co2e
+    parts: dict[Origin, float] = field(default_factory=dict)
     gwp: str | None = None  # the set the publisher used for co2e
     gases: dict[str, float] = field(default_factory=dict)  # kg gas per unit
     kind: str = CARBON_FOOTPRINT

@@ -10,13 +10,25 @@ classes.
 
 from __future__ import annotations
 
-from typing import Literal
+from itertools import pairwise
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tanzuji.gwp import gwp_set
 from tanzuji.model.study import Stage
-from tanzuji.units import UnitError, parse_unit
+from tanzuji.units import UnitError, conversion_factor, parse_unit
+
+
+def _known_unit(text: str) -> str:
+    try:
+        parse_unit(text)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+    return text
+
+
+UnitText = Annotated[str, AfterValidator(_known_unit)]
 
 FORMAT_VERSION = "tanzuji-pcr/1"
 
@@ -58,17 +70,8 @@ class UnitRule(_Strict):
 
     kind: Literal["functional", "declared"]
     quantity: float = Field(1.0, gt=0.0)
-    unit: str
+    unit: UnitText
     description: str
-
-    @field_validator("unit")
-    @classmethod
-    def _known_unit(cls, v: str) -> str:
-        try:
-            parse_unit(v)
-        except UnitError as exc:
-            raise ValueError(str(exc)) from None
-        return v
 
 
 class BoundaryRule(_Strict):
@@ -181,6 +184,57 @@ class Ranges(_Strict):
     inputs: list[InputRange] = Field(default_factory=list)
 
 
+class GradeScale(_Strict):
+    """How a footprint is graded (分级) against its category: by where it falls in the
+    category's distribution (``percentile``, default quintiles) or against fixed values the
+    rule sets (``absolute``, kg CO2e per declared unit). The first letter is the best."""
+
+    name: str = Field("quintiles", description="shown with every grade")
+    method: Literal["percentile", "absolute"] = "percentile"
+    letters: list[str] = Field(default_factory=lambda: ["A", "B", "C", "D", "E"], min_length=2)
+    percentiles: list[float] = Field(
+        default_factory=lambda: [20.0, 40.0, 60.0, 80.0],
+        description="percentile boundaries between the letters (method percentile), ascending")
+    thresholds: list[float] | None = Field(
+        None, description="kg CO2e per declared unit between the letters (method absolute), "
+                          "ascending")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GradeScale:
+        bounds = self.thresholds if self.method == "absolute" else self.percentiles
+        if bounds is None:
+            raise ValueError("an absolute scale needs thresholds")
+        if len(bounds) != len(self.letters) - 1:
+            raise ValueError(f"{len(self.letters)} letters need {len(self.letters) - 1} "
+                             f"boundaries, not {len(bounds)}")
+        if any(b <= a for a, b in pairwise(bounds)):
+            raise ValueError("the boundaries must be strictly ascending")
+        if self.method == "percentile" and not all(0.0 < b < 100.0 for b in bounds):
+            raise ValueError("percentile boundaries lie between 0 and 100")
+        if len(set(self.letters)) != len(self.letters):
+            raise ValueError("grade letters must be unique")
+        return self
+
+
+class BenchmarkRule(_Strict):
+    """Which published factors make the category's distribution, and its grade scale.
+
+    A factor of kind ``carbon_footprint_factor`` counts when its id matches one of ``factors``
+    (shell patterns, as written), its English or Chinese name one of ``names`` (shell
+    patterns, any case), or a classification code starts with one of ``codes``; ``exclude``
+    removes ids or names again (any case)."""
+
+    unit: UnitText = Field(description="declared unit the distribution is expressed in")
+    factors: list[str] = Field(default_factory=list,
+                               description="factor id patterns, matched as written")
+    names: list[str] = Field(default_factory=list, description="factor name patterns")
+    codes: list[str] = Field(default_factory=list, description="CPC/HS/统计 code prefixes")
+    exclude: list[str] = Field(default_factory=list, description="id or name patterns")
+    min_platform_count: int = Field(
+        3, ge=2, description="certified platform results shown only from this many on (k)")
+    scale: GradeScale = Field(default_factory=GradeScale)
+
+
 class ReportSection(_Strict):
     id: str
     title_zh: str
@@ -218,6 +272,8 @@ class PCR(_Strict):
     data_quality: DataQualityRule | None = None
     ranges: Ranges = Field(default_factory=Ranges)
     report_sections: list[ReportSection] = Field(default_factory=list)
+    benchmark: BenchmarkRule | None = Field(
+        None, description="the category's distribution and grade scale (benchmarking, 分级)")
 
     @field_validator("gwp")
     @classmethod
@@ -236,6 +292,12 @@ class PCR(_Strict):
             if p.stage not in stages:
                 raise ValueError(f"mandatory process {p.id!r} is in stage {p.stage.value}, "
                                  "which is not a required stage")
+        if self.benchmark is not None:
+            try:
+                conversion_factor(self.benchmark.unit, self.unit.unit)
+            except UnitError:
+                raise ValueError(f"benchmark unit {self.benchmark.unit!r} does not convert to "
+                                 f"the rule's unit {self.unit.unit!r}") from None
         return self
 
     @property

@@ -11,8 +11,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tanzuji import __version__
-from tanzuji.server import errors
+from tanzuji.server import errors, pact
 from tanzuji.server.api import ROUTERS
+from tanzuji.server.jobs import recover_lost_jobs
 from tanzuji.server.settings import Settings
 from tanzuji.store.db import make_engine
 from tanzuji.store.platform_db import PlatformDB
@@ -29,12 +30,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "labels and the ledger.")
     app.state.settings = settings
     app.state.platform = PlatformDB(make_engine(settings.database_url))
+    recover_lost_jobs(app.state.platform, settings.job_timeout_seconds)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
+    pact.install(app)
     if importlib.util.find_spec("tanzuji.server.web.pages") is not None:
         pages = importlib.import_module("tanzuji.server.web.pages")
         app.include_router(pages.router)
+        pages.install(app)
     if WEB_STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=WEB_STATIC), name="static")
     return app

@@ -4,6 +4,7 @@ and the roles an endpoint requires."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ import jwt
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from tanzuji.server import csrf
 from tanzuji.server.errors import forbidden, unauthenticated
 from tanzuji.server.settings import Settings
 from tanzuji.signing import SigningKeyError, signing_key
@@ -62,24 +64,40 @@ def get_db(request: Request) -> Iterator[Session]:
 db_session = get_db
 
 
-def issue_token(settings: Settings, user: UserView) -> tuple[str, int]:
-    """A JWT signed with the platform's Ed25519 key: (token, seconds it lives)."""
+def issue_token(settings: Settings, user: UserView, db: PlatformDB,
+                client_id: str | None = None) -> tuple[str, int]:
+    """A JWT signed with the platform's Ed25519 key: (token, seconds it lives). Its ``jti``
+    is stored, so the token can be revoked before it expires."""
     seconds = settings.token_minutes * 60
     now = dt.datetime.now(dt.UTC)
+    jti = uuid.uuid4().hex
+    expires = now + dt.timedelta(seconds=seconds)
     claims: dict[str, Any] = {"sub": str(user.id), "aud": TOKEN_AUDIENCE, "iat": now,
-                              "exp": now + dt.timedelta(seconds=seconds),
+                              "exp": expires, "jti": jti,
                               "org": user.organisation_id, "roles": list(user.roles)}
-    return jwt.encode(claims, signing_key(settings.key_dir), algorithm="EdDSA"), seconds
+    token = jwt.encode(claims, signing_key(settings.key_dir), algorithm="EdDSA")
+    db.record_token(jti, user.id, client_id, expires)
+    return token, seconds
+
+
+def token_claims(settings: Settings, token: str, *, verify_exp: bool = True) -> dict[str, Any]:
+    """The claims of a token this platform signed; ``jwt.PyJWTError`` when it did not."""
+    public = signing_key(settings.key_dir).public_key()
+    claims: dict[str, Any] = jwt.decode(token, public, algorithms=["EdDSA"],
+                                        audience=TOKEN_AUDIENCE,
+                                        options={"verify_exp": verify_exp})
+    return claims
 
 
 def _token_user(request: Request, token: str) -> UserView:
-    settings = settings_of(request)
     try:
-        public = signing_key(settings.key_dir).public_key()
-        claims = jwt.decode(token, public, algorithms=["EdDSA"], audience=TOKEN_AUDIENCE)
+        claims = token_claims(settings_of(request), token)
         user = platform(request).user(int(claims["sub"]))
+        live = platform(request).token_live(str(claims["jti"]))
     except (jwt.PyJWTError, SigningKeyError, KeyError, ValueError):
         raise unauthenticated("the Bearer token is invalid or expired") from None
+    if not live:
+        raise unauthenticated("the Bearer token has been revoked")
     if user is None:
         raise unauthenticated("the token's user no longer exists")
     return user
@@ -90,8 +108,12 @@ def current_user(request: Request) -> Principal | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return Principal.of(_token_user(request, header[7:].strip()))
-    cookie = request.cookies.get(settings_of(request).session_cookie)
+    settings = settings_of(request)
+    cookie = request.cookies.get(settings.session_cookie)
     if cookie:
+        if csrf.unsafe(request) and not csrf.same_origin(request, settings.public_base_url):
+            raise forbidden("a request with the session cookie must come from this site "
+                            "(Origin); other programs send a Bearer token")
         user = platform(request).session_user(cookie)
         if user is not None:
             return Principal.of(user)

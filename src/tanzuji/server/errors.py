@@ -33,10 +33,11 @@ class ApiError(Exception):
     """An error an endpoint raises on purpose: status, stable code, message and field."""
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None,
+                 problems: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
-        self.headers = headers
+        self.headers, self.problems = headers, problems
 
 
 def not_found(what: str, field: str | None = None) -> ApiError:
@@ -68,7 +69,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return _json(exc.status, exc.code, exc.message, exc.field, headers=exc.headers)
+        return _json(exc.status, exc.code, exc.message, exc.field, exc.problems,
+                     headers=exc.headers)
 
     @app.exception_handler(StudyError)
     async def study_error(_: Request, exc: StudyError) -> JSONResponse:

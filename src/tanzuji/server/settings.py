@@ -42,6 +42,10 @@ class Settings:
     login_window_seconds: int = 900
     dask_scheduler: str | None = None
     public_base_url: str = "http://127.0.0.1:8000"
+    # a queued or running job without a heartbeat for this long lost its worker
+    job_timeout_seconds: float = 300.0
+    # a factor file larger than this is imported as a job (202 and a job to poll)
+    factor_import_job_bytes: int = 1024 * 1024
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -58,4 +62,7 @@ class Settings:
             login_window_seconds=int(_env("TANZUJI_LOGIN_WINDOW_SECONDS", "900")),
             dask_scheduler=os.environ.get("TANZUJI_DASK_SCHEDULER", "").strip() or None,
             public_base_url=_env("TANZUJI_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            job_timeout_seconds=float(_env("TANZUJI_JOB_TIMEOUT_SECONDS", "300")),
+            factor_import_job_bytes=int(_env("TANZUJI_FACTOR_IMPORT_JOB_BYTES",
+                                             str(1024 * 1024))),
         )

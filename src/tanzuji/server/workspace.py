@@ -11,17 +11,36 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tanzuji.accounting import supplier
 from tanzuji.accounting.calculate import StudyFile, open_study
 from tanzuji.accounting.result import StudyResult
 from tanzuji.accounting.stored import result_and_study
 from tanzuji.jobs.tasks import StudyInput, materialised
 from tanzuji.model.errors import Problem, StudyError
+from tanzuji.model.loader import load_study
 from tanzuji.store.platform_db import PlatformDB
+from tanzuji.store.supply_db import SupplyDB
 
 
 def study_input(db: PlatformDB, study_id: int) -> StudyInput:
+    """The stored study and its files, with the supplier footprints it names resolved among
+    those its own organisation received (accounting/supplier.py: the snapshot travels with
+    the study to every worker and case file, so no other organisation's footprint is used)."""
     filename, content, files = db.study_content(study_id)
-    return StudyInput(filename, {**files, filename: content})
+    found = StudyInput(filename, {**files, filename: content})
+    if supplier.PREFIX.encode() not in content:
+        return found
+    record = db.study(study_id)
+    assert record is not None
+    with materialised(found) as path:
+        try:
+            study, _ = load_study(path)
+        except StudyError:
+            return found  # validation reports the study's own problems
+    shipped = supplier.snapshot(study, SupplyDB(db.engine), record["organisation_id"])
+    if shipped is None:
+        return found
+    return StudyInput(filename, {**found.files, supplier.SNAPSHOT: shipped})
 
 
 def _relative(problem: Problem, root: Path) -> Problem:

@@ -666,6 +666,34 @@ class FactorDB:
                     for v in sorted(self._dataset_latest(s, dataset), key=lambda v: v.factor_id)
                     if not v.withdrawn]
 
+    def draft_summary(self, dataset: str) -> dict[str, Any]:
+        """What the next release would change against the newest one (ids added, changed and
+        withdrawn) and the cross-validation flags on those pending versions: what a reviewer
+        weighs before approving."""
+        with transaction(self.engine) as s:
+            self._dataset(s, dataset)
+            pending = [v for v in self._dataset_latest(s, dataset) if not v.released]
+            latest = self._latest_release(s, dataset)
+            released = set(s.scalars(select(FactorVersion.factor_id).join(
+                ReleaseFactor, ReleaseFactor.factor_pk == FactorVersion.pk)
+                .where(ReleaseFactor.release_pk == latest.pk))) if latest else set()
+            out: dict[str, Any] = {"added": [], "changed": [], "withdrawn": [], "flags": []}
+            for v in sorted(pending, key=lambda v: v.factor_id):
+                if v.withdrawn:
+                    if v.factor_id in released:
+                        out["withdrawn"].append(v.factor_id)
+                else:
+                    out["changed" if v.factor_id in released else "added"].append(v.factor_id)
+            live = {v.pk: v.factor_id for v in pending if not v.withdrawn}
+            for chunk in _chunks([str(pk) for pk in live]):
+                rows = s.execute(select(QualityFlag.factor_pk, QualityFlag.code,
+                                        QualityFlag.message)
+                                 .where(QualityFlag.factor_pk.in_([int(pk) for pk in chunk])))
+                out["flags"].extend({"factor": live[pk], "code": code, "message": message}
+                                    for pk, code, message in rows)
+            out["flags"].sort(key=itemgetter("factor", "code"))
+            return out
+
     def diff(self, old: str, new: str) -> Diff:
         with transaction(self.engine) as s:
             r_old, r_new = self._release(s, old), self._release(s, new)

@@ -18,7 +18,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy import ColumnElement, Engine, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from tanzuji.store.db import (
@@ -28,22 +28,27 @@ from tanzuji.store.db import (
 )
 from tanzuji.store.tables import (
     CertCase,
+    CertCaseFile,
     PlatformClient,
     PlatformEvidence,
     PlatformJob,
+    PlatformJobBeat,
     PlatformLoginFailure,
     PlatformOrganisation,
     PlatformSession,
     PlatformShare,
     PlatformStudy,
     PlatformStudyFile,
+    PlatformToken,
     PlatformUser,
     utcnow,
 )
 
 ROLES = ("org_admin", "analyst", "supplier", "consultant", "cb_auditor", "cb_decider",
-         "regulator", "public")
-ORG_KINDS = ("enterprise", "supplier", "consultant", "certification_body", "regulator")
+         "regulator", "public", "procurement_officer", "bank", "factor_editor",
+         "factor_reviewer")
+ORG_KINDS = ("enterprise", "supplier", "consultant", "certification_body", "regulator",
+             "public_buyer", "bank")
 # a case a certification body no longer holds
 CLOSED_CASE_STATES = ("certified", "refused")
 _hasher = PasswordHasher()
@@ -84,6 +89,15 @@ def check_roles(roles: Sequence[str]) -> list[str]:
     if unknown:
         raise PlatformError(f"unknown role {unknown[0]!r}; roles are {', '.join(ROLES)}", "roles")
     return list(dict.fromkeys(roles))
+
+
+def _filed(study_sha256: Any) -> ColumnElement[bool]:
+    """A case filed with this study file: the case records the study's model hash (the study
+    file with the factor tables it names) and keeps the study file itself among its files,
+    whose hash is the one the platform stores."""
+    return or_(CertCase.study_sha256 == study_sha256,
+               exists().where(CertCaseFile.case_id == CertCase.id, CertCaseFile.role == "study",
+                              CertCaseFile.sha256 == study_sha256))
 
 
 class PlatformDB:
@@ -333,7 +347,7 @@ class PlatformDB:
                 return []
             return list(s.scalars(select(CertCase.body_id).where(
                 CertCase.applicant_id == st.organisation_id,
-                CertCase.study_sha256 == st.sha256,
+                _filed(st.sha256),
                 CertCase.state.not_in(CLOSED_CASE_STATES)).distinct()))
 
     def held_studies(self, body_id: str) -> list[int]:
@@ -341,7 +355,7 @@ class PlatformDB:
         with self._tx() as s:
             return list(s.scalars(select(PlatformStudy.id).join(
                 CertCase, (CertCase.applicant_id == PlatformStudy.organisation_id)
-                & (CertCase.study_sha256 == PlatformStudy.sha256)).where(
+                & _filed(PlatformStudy.sha256)).where(
                 CertCase.body_id == body_id, CertCase.state.not_in(CLOSED_CASE_STATES))
                 .distinct()))
 
@@ -373,6 +387,7 @@ class PlatformDB:
                 job.result = result
             if error is not None:
                 job.error = error
+            self._beat(s, job_id)
 
     def job(self, job_id: str) -> dict[str, Any] | None:
         with self._tx() as s:
@@ -393,6 +408,143 @@ class PlatformDB:
                 PlatformJob.kind == "calculate").order_by(PlatformJob.finished_at.desc(),
                                                           PlatformJob.created_at.desc()))
             return None if job is None else job.result
+
+    # -- job heartbeats and recovery ---------------------------------------------------------
+
+    @staticmethod
+    def _beat(s: Session, job_id: str) -> None:
+        now = dt.datetime.now(dt.UTC)  # to the microsecond: timeouts may be short
+        row = s.get(PlatformJobBeat, job_id)
+        if row is None:
+            s.add(PlatformJobBeat(job_id=job_id, beat_at=now))
+        else:
+            row.beat_at = now
+
+    def beat(self, job_id: str) -> None:
+        """A sign of life from the worker of a job."""
+        with self._tx() as s:
+            if s.get(PlatformJob, job_id) is not None:
+                self._beat(s, job_id)
+
+    def mark_retry(self, job_id: str, retry_of: str) -> None:
+        """Record that ``job_id`` retries ``retry_of``."""
+        with self._tx() as s:
+            row = s.get(PlatformJobBeat, job_id)
+            if row is None:
+                s.add(PlatformJobBeat(job_id=job_id, beat_at=dt.datetime.now(dt.UTC),
+                                      retry_of=retry_of))
+            else:
+                row.retry_of = retry_of
+
+    def job_beat(self, job_id: str) -> dict[str, Any]:
+        """When the job's worker last showed life, and the job it retries."""
+        with self._tx() as s:
+            row = s.get(PlatformJobBeat, job_id)
+            return {"heartbeat_at": row.beat_at if row else None,
+                    "retry_of": row.retry_of if row else None}
+
+    def fail_lost_jobs(self, timeout_seconds: float, job_id: str | None = None) -> list[str]:
+        """Mark failed every queued or running job (or just ``job_id``) whose last heartbeat
+        (its creation if it never beat) is older than the timeout: its worker is gone.
+        Returns their ids."""
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=timeout_seconds)
+        with self._tx() as s:
+            query = (select(PlatformJob, PlatformJobBeat.beat_at)
+                     .outerjoin(PlatformJobBeat, PlatformJobBeat.job_id == PlatformJob.id)
+                     .where(PlatformJob.state.in_(("queued", "running"))))
+            if job_id is not None:
+                query = query.where(PlatformJob.id == job_id)
+            lost = []
+            for job, beat_at in s.execute(query).all():
+                last = _aware(beat_at or job.created_at)
+                if last >= cutoff:
+                    continue
+                job.state, job.finished_at = "failed", dt.datetime.now(dt.UTC)
+                job.error = {"code": "worker_lost",
+                             "message": "worker lost: no sign of life since "
+                                        f"{last.isoformat(timespec='seconds')}; retry the job",
+                             "field": None, "problems": []}
+                lost.append(job.id)
+            return lost
+
+    # -- machine tokens: issued, revoked ----------------------------------------------------
+
+    def record_token(self, jti: str, user_id: int, client_id: str | None,
+                     expires_at: dt.datetime) -> None:
+        with self._tx() as s:
+            s.execute(delete(PlatformToken).where(PlatformToken.expires_at < utcnow()))
+            s.add(PlatformToken(jti=jti, user_id=user_id, client_id=client_id,
+                                expires_at=expires_at))
+
+    def token_live(self, jti: str) -> bool:
+        """Whether a token was issued here and is neither revoked nor expired."""
+        with self._tx() as s:
+            row = s.get(PlatformToken, jti)
+            return (row is not None and row.revoked_at is None
+                    and _aware(row.expires_at) > utcnow())
+
+    def token_owner(self, jti: str) -> UserView | None:
+        """The user a token was issued to (active or not)."""
+        with self._tx() as s:
+            row = s.get(PlatformToken, jti)
+            user = None if row is None else s.get(PlatformUser, row.user_id)
+            return None if user is None else self._view(s, user)
+
+    def revoke_token(self, jti: str) -> None:
+        with self._tx() as s:
+            row = s.get(PlatformToken, jti)
+            if row is None:
+                raise PlatformError("no such token", "token", "not_found")
+            row.revoked_at = row.revoked_at or utcnow()
+
+    def clients(self, user_id: int) -> list[dict[str, Any]]:
+        with self._tx() as s:
+            return [{"client_id": c.client_id, "created_at": c.created_at}
+                    for c in s.scalars(select(PlatformClient).where(
+                        PlatformClient.user_id == user_id).order_by(PlatformClient.created_at))]
+
+    def client_owner(self, client_id: str) -> UserView | None:
+        """The user a client acts for (active or not)."""
+        with self._tx() as s:
+            client = s.get(PlatformClient, client_id)
+            user = None if client is None else s.get(PlatformUser, client.user_id)
+            return None if user is None else self._view(s, user)
+
+    def revoke_client(self, client_id: str) -> int:
+        """Delete a client (it can get no more tokens) and revoke the tokens it holds;
+        returns how many were revoked."""
+        with self._tx() as s:
+            client = s.get(PlatformClient, client_id)
+            if client is None:
+                raise PlatformError(f"no client {client_id!r}", "client_id", "not_found")
+            s.delete(client)
+            return self._revoke(s, PlatformToken.client_id == client_id)
+
+    @staticmethod
+    def _revoke(s: Session, where: Any) -> int:
+        rows = list(s.scalars(select(PlatformToken).where(where,
+                                                          PlatformToken.revoked_at.is_(None))))
+        for row in rows:
+            row.revoked_at = utcnow()
+        return len(rows)
+
+    def sign_out_everywhere(self, user_id: int, *, deactivate: bool = False) -> int:
+        """End every web session of a user and revoke every token; with ``deactivate`` the
+        user can no longer log in either. Returns the number of tokens revoked."""
+        with self._tx() as s:
+            user = s.get(PlatformUser, user_id)
+            if user is None:
+                raise PlatformError(f"no user {user_id}", "user", "not_found")
+            s.execute(delete(PlatformSession).where(PlatformSession.user_id == user_id))
+            if deactivate:
+                user.active = False
+            return self._revoke(s, PlatformToken.user_id == user_id)
+
+    def user_by_name(self, username: str) -> UserView | None:
+        """A user by name, active or not (for the admin who manages them)."""
+        with self._tx() as s:
+            user = s.scalar(select(PlatformUser).where(PlatformUser.username == username))
+            return None if user is None else self._view(s, user)
 
     # -- evidence --------------------------------------------------------------------------
 

@@ -614,3 +614,283 @@ class PlatformEvidence(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(100))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- platform administration: token ids for revocation, job heartbeats (server) ---
+
+
+class PlatformToken(Base):
+    """A machine token issued by ``POST /api/token``, by its ``jti``: a token is honoured only
+    while its row exists unrevoked, so a revocation holds at once in every worker."""
+
+    __tablename__ = "platform_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("platform_users.id"), index=True)
+    client_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PlatformJobBeat(Base):
+    """The last sign of life of a job's worker (every progress write), and the job it
+    retries: a queued or running job whose beat is too old lost its worker."""
+
+    __tablename__ = "platform_job_beats"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("platform_jobs.id"), primary_key=True)
+    beat_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    retry_of: Mapped[str | None] = mapped_column(String(40))
+
+
+# --- PACT host: clients, policies, publications, requests, events (server/pact) ---
+
+
+class PactClient(Base):
+    """A PACT data recipient's credentials at this host (client credentials grant): the
+    argon2 hash of the secret, the recipient organisation, and where its events go back
+    (base URL, with the credentials it issued to us, Fernet-encrypted)."""
+
+    __tablename__ = "pact_clients"
+
+    client_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("platform_organisations.id"), index=True)
+    owner_id: Mapped[str | None] = mapped_column(
+        ForeignKey("platform_organisations.id"), index=True)
+    base_url: Mapped[str | None] = mapped_column(String(500))
+    callback_client_id: Mapped[str | None] = mapped_column(String(200))
+    callback_secret: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PactPolicy(Base):
+    """A data owner's PACT rules: publish only certified results; answer requests on its own
+    (with the footprints already released to the requester, else a rejection)."""
+
+    __tablename__ = "pact_policies"
+
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_organisations.id"), primary_key=True)
+    require_certificate: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_answer: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PactPublication(Base):
+    """One published ProductFootprint (its id is the PCF id): never changed after creation
+    except ``status``; a new publication of the same study replaces (deprecates) this one."""
+
+    __tablename__ = "pact_publications"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_organisations.id"), index=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("platform_studies.id"), index=True)
+    study_sha256: Mapped[str] = mapped_column(String(64))
+    result_sha256: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))
+    preceding_id: Mapped[str | None] = mapped_column(String(36))
+    certificate_number: Mapped[str | None] = mapped_column(String(60))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deprecated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PactRecipient(Base):
+    """Who may see a publication: an organisation (all its clients) or one client."""
+
+    __tablename__ = "pact_recipients"
+    __table_args__ = (UniqueConstraint("publication_id", "kind", "recipient"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[str] = mapped_column(
+        ForeignKey("pact_publications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # organisation or client
+    recipient: Mapped[str] = mapped_column(String(100), index=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PactRequest(Base):
+    """A RequestCreatedEvent received from a client, until it is fulfilled or rejected."""
+
+    __tablename__ = "pact_requests"
+    __table_args__ = (UniqueConstraint("client_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("pact_clients.client_id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(500))
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))  # pending, fulfilled, rejected
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(100))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PactEvent(Base):
+    """Any other event a client sent (published, fulfilled, rejected), kept as received."""
+
+    __tablename__ = "pact_events"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("pact_clients.client_id"), index=True)
+    type: Mapped[str] = mapped_column(String(200))
+    event_id: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(500))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- supplier exchange: PACT partners, requests, received footprints (supply_db) ---
+
+
+class SupplyPartner(Base):
+    """A supplier's PACT endpoint we fetch footprints from; the client secret is kept
+    encrypted (Fernet, key in TANZUJI_KEY_DIR), never as plain text."""
+
+    __tablename__ = "supply_partners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # the organisation that configured it (None: the whole instance, from the CLI)
+    organisation_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    base_url: Mapped[str] = mapped_column(String(500))
+    token_url: Mapped[str | None] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(200))
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SupplyRequest(Base):
+    """A customer's request for a product footprint, to an on-platform supplier organisation
+    or to a PACT partner (then ``id`` is the RequestCreated event's id)."""
+
+    __tablename__ = "supply_requests"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    supplier_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("supply_partners.id"), index=True)
+    product_ids: Mapped[list[str]] = mapped_column(JSON)
+    product_name: Mapped[str] = mapped_column(String(300))
+    comment: Mapped[str | None] = mapped_column(Text)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # pending, fulfilled, rejected
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    pf_id: Mapped[str | None] = mapped_column(String(36))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SupplyFootprint(Base):
+    """A product footprint received from a supplier (PACT partner or on-platform supplier):
+    the v3 document as received, and the fields studies and the version chain need."""
+
+    __tablename__ = "supply_footprints"
+    __table_args__ = (UniqueConstraint("source", "pf_id", "customer_id"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pf_id: Mapped[str] = mapped_column(String(36), index=True)
+    # the partner's name or the supplier organisation's id
+    source: Mapped[str] = mapped_column(String(100), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("supply_partners.id"))
+    customer_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    product_ids: Mapped[list[str]] = mapped_column(JSON)
+    preceding_pf_ids: Mapped[list[str]] = mapped_column(JSON)
+    superseded_by: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(20))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    primary_data_share: Mapped[float | None] = mapped_column(Float)
+    dqi: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    verification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- procurement screenings and green finance (procurement_db, finance_db) ---
+
+
+class ProcurementCriteria(Base):
+    """A public buyer's carbon criteria for one product category (a PCR) and closing date."""
+
+    __tablename__ = "procurement_criteria"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    pcr_id: Mapped[str] = mapped_column(String(100))
+    max_value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(200))
+    label_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_primary_share: Mapped[float | None] = mapped_column(Float)
+    max_dqr: Mapped[float | None] = mapped_column(Float)
+    closing_date: Mapped[dt.date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProcurementScreening(Base):
+    """A signed screening record of bids against criteria, as issued (canonical document)."""
+
+    __tablename__ = "procurement_screenings"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    criteria_id: Mapped[int] = mapped_column(ForeignKey("procurement_criteria.id"), index=True)
+    organisation_id: Mapped[str] = mapped_column(String(100), index=True)
+    envelope: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    ledger_seq: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    screened_by: Mapped[str] = mapped_column(String(100))
+    screened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FinanceConsent(Base):
+    """A borrower's consent that a bank sees its certified footprints; revoked, not deleted."""
+
+    __tablename__ = "finance_consents"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    borrower_id: Mapped[str] = mapped_column(ForeignKey("platform_organisations.id"), index=True)
+    bank_id: Mapped[str] = mapped_column(ForeignKey("platform_organisations.id"), index=True)
+    granted_by: Mapped[str] = mapped_column(String(100))
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FinanceLoan(Base):
+    """A footprint-linked loan: the agreed reduction path of one product category (PCR)."""
+
+    __tablename__ = "finance_loans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[str] = mapped_column(ForeignKey("platform_organisations.id"), index=True)
+    borrower_id: Mapped[str] = mapped_column(ForeignKey("platform_organisations.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(100))
+    pcr_id: Mapped[str] = mapped_column(String(100))
+    product_model: Mapped[str | None] = mapped_column(String(200))
+    baseline_value: Mapped[float] = mapped_column(Float)
+    baseline_year: Mapped[int] = mapped_column(Integer)
+    # either a reduction of so many percent a year, or a target value per year {"2027": 700}
+    reduction_percent: Mapped[float | None] = mapped_column(Float)
+    targets: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from tanzuji.certification.demo import APPLICANT, BODY, certify_example
 from tanzuji.server.app import create_app
+from tanzuji.server.csrf import form_token
 from tanzuji.server.settings import Settings
 from tanzuji.store.certification_db import CertificationDB
 from tanzuji.store.platform_db import PlatformDB
@@ -26,6 +27,7 @@ from tanzuji.store.platform_db import PlatformDB
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples"
 PASSWORD = "correct-horse-42"
+CSRF_HEADER = "X-CSRF-Token"
 # user name -> (organisation, roles)
 USERS: dict[str, tuple[str | None, list[str]]] = {
     "admin": (APPLICANT, ["org_admin"]),
@@ -101,6 +103,7 @@ _SESSIONS: dict[tuple[int, str], str] = {}
 def login(client: TestClient, user: str) -> None:
     """Log ``user`` in through the login form once per client, then reuse the session."""
     client.cookies.clear()
+    client.headers.pop(CSRF_HEADER, None)
     cookie = client.app.state.settings.session_cookie  # type: ignore[attr-defined]
     key = (id(client), user)
     if key not in _SESSIONS:
@@ -109,6 +112,8 @@ def login(client: TestClient, user: str) -> None:
         assert answer.status_code == 303, answer.text
         _SESSIONS[key] = answer.cookies[cookie]
     client.cookies.set(cookie, _SESSIONS[key])
+    # what the page's forms carry, sent as the header the guard also accepts
+    client.headers[CSRF_HEADER] = form_token(_SESSIONS[key])
 
 
 @pytest.fixture(scope="session")
@@ -135,3 +140,16 @@ def server(site: Site) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian Chromium for every browser test (Playwright, never downloaded)."""
+    from tests.server.web.chromium import ARGS, ARTIFACTS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()

@@ -5,46 +5,11 @@ var/test-artifacts/web/."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-
-import pytest
-
 from tanzuji.store.certification_db import CertificationDB
-from tests.server.web.conftest import EXAMPLES, PASSWORD, ROOT, Site
+from tests.server.web.chromium import log_in, needs_chromium, shot
+from tests.server.web.conftest import EXAMPLES, Site
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = ROOT / "var" / "test-artifacts" / "web"
-
-pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
-                                reason="Debian chromium is not installed (`make test` installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def shot(page: object, name: str) -> None:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
-    assert path.stat().st_size > 1000
-
-
-def log_in(page: object, base: str, user: str) -> None:
-    page.goto(f"{base}/login")  # type: ignore[attr-defined]
-    page.fill("#username", user)  # type: ignore[attr-defined]
-    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
-    page.click("#login-submit")  # type: ignore[attr-defined]
-    page.wait_for_selector("#dashboard")  # type: ignore[attr-defined]
+pytestmark = needs_chromium
 
 
 def test_upload_calculate_and_chart(browser: object, server: str) -> None:

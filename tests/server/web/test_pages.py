@@ -27,9 +27,11 @@ def study(app_client: TestClient) -> Iterator[dict[str, object]]:
     steel = EXAMPLES / "steel-bf-bof-hot-rolled.yaml"
     tables = [("tables", (p.name, p.read_bytes(), "text/csv")) for p in (
         EXAMPLES / "factors" / "steel-bf-bof.csv", EXAMPLES / "factors" / "cn-common.csv")]
+    # a file of its own: the same bytes as a case still open would let that case's body read
+    # it (policy.can_read_study), whichever test module filed the case
+    content = steel.read_bytes() + b"\n# uploaded by the page tests\n"
     answer = app_client.post("/studies", data={"name": "steel"},
-                             files=[("study", (steel.name, steel.read_bytes(), "text/yaml")),
-                                    *tables])
+                             files=[("study", (steel.name, content, "text/yaml")), *tables])
     assert answer.status_code == 303, answer.text
     study_id = int(answer.headers["location"].rstrip("/").rsplit("/", 1)[1])
     answer = app_client.post(f"/studies/{study_id}/calculate", data={"iterations": "0"})

@@ -109,12 +109,12 @@ def token(request: Request, grant_type: Annotated[str, Form()],
         raise _rate_limited(exc) from None
     if user is None:
         raise ApiError(401, "invalid_client", "unknown client or wrong secret", "client_id")
-    access, seconds = issue_token(settings, user)
+    access, seconds = issue_token(settings, user, db, client_id)
     return TokenOut(access_token=access, expires_in=seconds)
 
 
 def _grantable(kind: str | None) -> set[str]:
-    roles = set(policy.MEMBER_ROLES) | {"public"}
+    roles = set(policy.MEMBER_ROLES) | set(policy.FACTOR_ROLES) | {"public"}
     if kind == "certification_body":
         roles |= set(policy.CB_ROLES)
     if kind == "regulator":

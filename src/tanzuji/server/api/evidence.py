@@ -54,16 +54,11 @@ def check_amount_path(request: Request, study_id: int, amount_path: str) -> None
                        "(e.g. processes.0.inputs.1.amount)", "amount_path")
 
 
-@router.post("/studies/{study_id}/evidence", response_model=EvidenceOut, status_code=201,
-             summary="Attach an evidence file to an amount of the study")
-async def upload(study_id: StudyId, request: Request,
-                 user: Annotated[Principal | None, Depends(current_user)],
-                 file: Annotated[UploadFile, File()],
-                 amount_path: Annotated[str, Form(min_length=1, max_length=500)]
-                 ) -> dict[str, Any]:
-    db, settings = platform(request), settings_of(request)
-    editable_study(db, study_id, user)
-    assert user is not None
+async def checked_file(request: Request, study_id: int, file: UploadFile,
+                       amount_path: str) -> tuple[str, str, bytes]:
+    """The upload's plain name, type and bytes once the type, size and amount path pass
+    (the API and the study page share these checks); ApiError names the field at fault."""
+    settings = settings_of(request)
     content_type = (file.content_type or "").split(";")[0].strip().lower()
     if content_type not in settings.evidence_types:
         raise ApiError(415, "unsupported_type", f"{file.filename}: {content_type or 'no type'}"
@@ -77,6 +72,20 @@ async def upload(study_id: StudyId, request: Request,
         raise ApiError(422, "empty", f"{file.filename}: the file is empty", "file")
     check_amount_path(request, study_id, amount_path)
     name = PurePosixPath((file.filename or "evidence").replace("\\", "/")).name
+    return name, content_type, data
+
+
+@router.post("/studies/{study_id}/evidence", response_model=EvidenceOut, status_code=201,
+             summary="Attach an evidence file to an amount of the study")
+async def upload(study_id: StudyId, request: Request,
+                 user: Annotated[Principal | None, Depends(current_user)],
+                 file: Annotated[UploadFile, File()],
+                 amount_path: Annotated[str, Form(min_length=1, max_length=500)]
+                 ) -> dict[str, Any]:
+    db = platform(request)
+    editable_study(db, study_id, user)
+    assert user is not None
+    name, content_type, data = await checked_file(request, study_id, file, amount_path)
     return db.add_evidence(study_id, amount_path.strip(), name, content_type, data,
                            user.username)
 

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from tanzuji.server import policy
 from tanzuji.server.deps import Principal, platform, settings_of
+from tanzuji.server.web.certification import case_steps
 from tanzuji.server.web.labels import catalogue, pick_lang
 from tanzuji.server.web.render import LANG_COOKIE, lang_of, need_user, page
 from tanzuji.store.certification_db import CertificationDB
@@ -90,6 +91,19 @@ def dashboard_context(request: Request, user: Principal) -> dict[str, Any]:
     if user.has("regulator", *policy.CB_ROLES):
         context["certificates"] = [c for c in cert_db.certificates()
                                    if policy.can_see_case(user, c["applicant"], c["body"])]
+    # the cases waiting on the caller: the steps open to them now, as on the case page
+    context["work"] = []
+    for c in context["cases"] or []:
+        if policy.case_steps(user, c["applicant"], c["body"]) and c["state"] not in (
+                "certified", "refused"):
+            steps = case_steps(user, cert_db.case(c["id"]))
+            if steps:
+                context["work"].append({"id": c["id"], "steps": steps,
+                                        "product_model": c["product_model"]})
+    context["links"] = [(key, route) for key, route in (
+        ("nav_regulator", "web_regulator"), ("nav_users", "web_users"))
+        if (route == "web_regulator" and policy.can_see_oversight(user))
+        or (route == "web_users" and policy.can_manage_users(user, user.organisation_id))]
     return context
 
 

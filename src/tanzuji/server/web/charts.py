@@ -9,8 +9,10 @@ from typing import Any
 from tanzuji.accounting.result import STAGES, StudyResult, TreeNode
 
 Figure = dict[str, Any]
+# the page's CJK face first (see static/site.css), so Chinese axis and legend words render
+_FONT = '"Tanzuji CJK", system-ui, sans-serif'
 _LAYOUT: dict[str, Any] = {"margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "height": 320,
-                           "font": {"family": "system-ui, sans-serif", "size": 12}}
+                           "font": {"family": _FONT, "size": 12}}
 _GREEN = "#2f7d4f"
 
 
@@ -100,3 +102,41 @@ def result_figures(result: StudyResult, words: dict[str, str]) -> dict[str, Figu
             "chart-hotspots": hotspot_figure(result),
             "chart-uncertainty": uncertainty_figure(result),
             "chart-sankey": sankey_figure(result)}
+
+
+_STATUS_COLOURS = {"valid": _GREEN, "suspended": "#d9a400", "withdrawn": "#9a2b16",
+                   "cancelled": "#6b7a72", "expired": "#9fb3a8"}
+
+
+def certificate_status_figure(rows: list[dict[str, Any]], words: dict[str, str]) -> Figure:
+    """Stacked bars: the certificates of each key by their status now."""
+    keys = [short(str(r["key"]), 24) for r in rows]
+    data = [{"type": "bar", "name": words.get(f"status_{s}", s), "x": keys,
+             "y": [r[s] for r in rows], "marker": {"color": colour}}
+            for s, colour in _STATUS_COLOURS.items()]
+    return {"data": data, "layout": _layout(barmode="stack", xaxis={"automargin": True},
+                                            yaxis={"automargin": True},
+                                            legend={"orientation": "h"})}
+
+
+def timeline_figure(rows: list[dict[str, Any]], words: dict[str, str]) -> Figure:
+    """Certificates issued, suspended and withdrawn per month (all keys together)."""
+    months = sorted({r["month"] for r in rows})
+    colours = {"issued": _GREEN, "suspended": "#d9a400", "withdrawn": "#9a2b16"}
+    data = [{"type": "scatter", "mode": "lines+markers", "name": words.get(f"reg_{m}", m),
+             "x": months, "y": [sum(r[m] for r in rows if r["month"] == month)
+                                for month in months], "line": {"color": colour}}
+            for m, colour in colours.items()]
+    return {"data": data, "layout": _layout(xaxis={"type": "category", "automargin": True},
+                                            yaxis={"automargin": True},
+                                            legend={"orientation": "h"})}
+
+
+def count_figure(labels: list[str], values: list[float], colour: str = _GREEN,
+                 suffix: str = "") -> Figure:
+    """One bar per label (flags per code, disagreement rate per key, factors per class)."""
+    return {"data": [{"type": "bar", "x": [short(x, 24) for x in labels], "y": values,
+                      "marker": {"color": colour},
+                      "hovertemplate": "%{x}: %{y}" + suffix + "<extra></extra>"}],
+            "layout": _layout(xaxis={"type": "category", "automargin": True},
+                              yaxis={"automargin": True})}

@@ -10,10 +10,26 @@ import importlib.util
 from pathlib import Path
 
 import pylopdf_fonts_zh_cn
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import FileResponse
 
-from tanzuji.server.web import account, certification, library, registry, studies
+from tanzuji.server.web import (
+    account,
+    admin,
+    benchmarking,
+    certification,
+    datasets,
+    finance,
+    guard,
+    library,
+    oversight,
+    procurement,
+    registry,
+    studies,
+    supplier,
+    supply_overview,
+    widget,
+)
 
 
 def _plotly_js() -> Path:
@@ -26,7 +42,8 @@ def _plotly_js() -> Path:
 
 PLOTLY_JS = _plotly_js()
 
-router = APIRouter(include_in_schema=False)
+# every page that changes something needs the session's form token (web/guard.py)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(guard.csrf_guard)])
 
 
 @router.get("/assets/plotly.min.js", name="web_plotly")
@@ -45,5 +62,12 @@ def cjk_font() -> FileResponse:
                         headers={"Cache-Control": "public, max-age=604800"})
 
 
-for part in (account, studies, library, certification, registry):
+def install(app: FastAPI) -> None:
+    """What the pages need of the app itself: the 403 page answering a rejected form."""
+    guard.install(app)
+
+
+for part in (account, studies, library, certification, registry, oversight, admin,
+             widget, benchmarking, supplier, procurement, finance, supply_overview,
+             datasets):
     router.include_router(part.router)

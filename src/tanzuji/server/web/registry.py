@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from tanzuji.benchmark.public import product_card
 from tanzuji.certification import registry
 from tanzuji.labels.qr import PATH
 from tanzuji.server.deps import platform
@@ -33,5 +34,6 @@ def registry_search(request: Request, q: str | None = None) -> Response:
 @router.get(PATH + "{certificate}", name="web_label")
 def label_page(request: Request, certificate: str) -> Response:
     record = registry.lookup_number(_db(request), certificate)
+    card = product_card(platform(request).engine, certificate) if record["found"] else None
     return page(request, "label.html.j2", status=200 if record["found"] else 404,
-                certificate=certificate, record=record, public_page=True)
+                certificate=certificate, record=record, card=card, public_page=True)

@@ -11,13 +11,16 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from tanzuji.server import policy
-from tanzuji.server.deps import Principal, current_user
+from tanzuji.server import csrf, policy
+from tanzuji.server.deps import Principal, current_user, settings_of
 from tanzuji.server.errors import ApiError
 from tanzuji.server.web.labels import catalogue, pick_lang
 
 LANG_COOKIE = "tanzuji_lang"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# escape every value: Starlette escapes by file suffix (.html, .xml) and ours end in .j2, so
+# study names, messages and query parameters would otherwise reach the page as markup
+templates.env.autoescape = True
 
 
 def _num(value: object) -> str:
@@ -49,11 +52,24 @@ def navigation(user: Principal | None) -> list[tuple[str, str]]:
         return nav
     if user.has(*policy.MEMBER_ROLES):
         nav.append(("nav_studies", "web_studies"))
+        nav.append(("nav_supplier", "web_supplier"))
     nav.append(("nav_factors", "web_factors"))
     nav.append(("nav_pcrs", "web_pcrs"))
+    if policy.can_maintain_factors(user):
+        nav.append(("nav_datasets", "web_datasets"))
     if user.has("regulator", *policy.CB_ROLES, *policy.MEMBER_ROLES):
         nav.append(("nav_cases", "web_cases"))
     nav.append(("nav_registry", "web_registry"))
+    if policy.can_see_oversight(user):
+        nav.append(("nav_regulator", "web_regulator"))
+    if policy.can_manage_users(user, user.organisation_id):
+        nav.append(("nav_users", "web_users"))
+    if policy.can_screen(user):
+        nav.append(("nav_procurement", "web_procurement"))
+    if policy.is_bank(user) or policy.can_grant_consent(user, user.organisation_id or ""):
+        nav.append(("nav_finance", "web_finance"))
+    if policy.can_see_supply_overview(user):
+        nav.append(("nav_supply_overview", "web_supply_overview"))
     return nav
 
 
@@ -63,8 +79,10 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     words = catalogue(lang)
     user = context.pop("user", None) or viewer(request)
     roles = ", ".join(words.get(f"role_{r}", r) for r in sorted(user.roles)) if user else ""
+    session = request.cookies.get(settings_of(request).session_cookie)
     return templates.TemplateResponse(request, template, {
         "lang": lang, "t": words, "user": user, "roles_text": roles,
+        "csrf": csrf.form_token(session) if session else "", "csrf_field": csrf.FORM_FIELD,
         "nav": navigation(user), **context}, status_code=status)
 
 

@@ -17,12 +17,15 @@ from tanzuji.accounting.result import StudyResult
 from tanzuji.model.errors import Problem, StudyError
 from tanzuji.server import policy, workspace
 from tanzuji.server.api.common import readable_study
+from tanzuji.server.api.evidence import checked_file
 from tanzuji.server.deps import Principal, platform, settings_of
 from tanzuji.server.errors import ApiError
 from tanzuji.server.jobs import start_calculation
+from tanzuji.server.web.benchmarking import benchmark_section
 from tanzuji.server.web.charts import result_figures
 from tanzuji.server.web.labels import catalogue
 from tanzuji.server.web.render import error_page, lang_of, need_user, page
+from tanzuji.server.web.supplier import study_recalculation
 
 router = APIRouter()
 STUDY_SUFFIXES = (".yaml", ".yml", ".json")
@@ -138,7 +141,40 @@ def study_page(request: Request, study_id: StudyId) -> Response:
                 text=content.decode("utf-8", errors="replace"),
                 can_edit=policy.can_edit_study(user, found["organisation_id"]),
                 has_result=db.latest_result(study_id) is not None,
+                evidence=db.evidence(study_id), evidence_types=settings_of(request).evidence_types,
+                max_evidence_mb=settings_of(request).max_evidence_bytes / 1e6,
+                evidence_error=request.query_params.get("evidence_error"),
+                evidence_field=request.query_params.get("evidence_field"),
+                supplier_recalc=study_recalculation(request, study_id),
                 **_problems_by_place(problems, filename))
+
+
+@router.post("/studies/{study_id}/evidence", name="web_evidence_upload")
+async def upload_evidence(request: Request, study_id: StudyId, file: UploadFile,
+                          amount_path: Annotated[str, Form()] = "") -> Response:
+    """Attach an evidence file to an amount, with the API's type, size and path checks; a
+    refusal comes back beside the field at fault."""
+    user = need_user(request)
+    if isinstance(user, Response):
+        return user
+    found = _study(request, study_id, user)
+    if isinstance(found, Response):
+        return found
+    if not policy.can_edit_study(user, found["organisation_id"]):
+        return error_page(request, 403)
+    target = request.url_for("web_study", study_id=study_id)
+    try:
+        if not amount_path.strip():
+            raise ApiError(422, "empty", catalogue(lang_of(request))["evidence_need_path"],
+                           "amount_path")
+        name, content_type, data = await checked_file(request, study_id, file, amount_path)
+    except ApiError as exc:
+        return RedirectResponse(target.include_query_params(
+            evidence_error=exc.message, evidence_field=exc.field or "file").replace(
+                fragment="evidence"), status_code=303)
+    platform(request).add_evidence(study_id, amount_path.strip(), name, content_type, data,
+                                   user.username)
+    return RedirectResponse(str(target) + "#evidence", status_code=303)
 
 
 @router.post("/studies/{study_id}/edit", name="web_study_save")
@@ -207,6 +243,8 @@ def result_page(request: Request, study_id: StudyId) -> Response:
                                 status_code=303)
     result = StudyResult.model_validate(stored)
     words = catalogue(lang_of(request))
+    bench = benchmark_section(platform(request), user, found, stored, words)
+    figures = {**result_figures(result, words), "chart-benchmark": bench.get("bm_figure")}
     return page(request, "result.html.j2", user=user, study=found, r=result,
-                figures=result_figures(result, words))
+                figures=figures, **bench)
 
