@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection
+from typing import Any
 
 import numpy as np
 
 from tanzuji.accounting.result import (
     STAGES,
     BiogenicSplit,
+    DataQuality,
     LineItem,
     ProcessContribution,
     ReferenceFlow,
@@ -17,7 +20,7 @@ from tanzuji.accounting.result import (
 )
 from tanzuji.accounting.solve import Solution
 from tanzuji.model.compile import CO2E, FUNCTIONAL_UNIT, Source
-from tanzuji.model.study import Origin
+from tanzuji.model.study import Origin, Study
 
 
 def _share(value: float, total: float) -> float:
@@ -108,6 +111,40 @@ def primary_data_share(items: list[LineItem]) -> float:
     gross = sum(abs(i.value) for i in items)
     primary = sum(abs(i.value) for i in items if i.data == "primary")
     return 100.0 * primary / gross if gross else 0.0
+
+
+_PATH_STEP = re.compile(r"(\w+)\[(\d+)\]")
+PEDIGREE_SCORES = ("reliability", "completeness", "temporal", "geographical", "technological")
+
+
+def _stated_at(study: Study, path: str) -> Any:
+    """The study element a line's path names (``processes[4].inputs[1]``), or None."""
+    node: Any = study
+    for name, index in _PATH_STEP.findall(path):
+        items = getattr(node, name, None)
+        if not isinstance(items, list) or int(index) >= len(items):
+            return None
+        node = items[int(index)]
+    return node
+
+
+def data_quality(study: Study, items: list[LineItem]) -> DataQuality | None:
+    """Each pedigree score averaged over the lines whose input, emission or transport states
+    one, weighted by the absolute contribution; None when no line states any."""
+    gross = sum(abs(i.value) for i in items)
+    sums = dict.fromkeys(PEDIGREE_SCORES, 0.0)
+    weight = 0.0
+    for item in items:
+        pedigree = getattr(_stated_at(study, item.path), "pedigree", None)
+        if pedigree is None or not item.value:
+            continue
+        weight += abs(item.value)
+        for score in PEDIGREE_SCORES:
+            sums[score] += abs(item.value) * getattr(pedigree, score)
+    if not weight:
+        return None
+    return DataQuality(**{k: v / weight for k, v in sums.items()},
+                       coverage=100.0 * weight / gross)
 
 
 def hotspots(sol: Solution, limit: int = 10) -> list[ProcessContribution]:

@@ -131,6 +131,7 @@ def build_result(sf: StudyFile, sol: Solution, tree_cutoff: float = 0.01) -> Stu
         reference_flow=breakdown.reference_flow(sol),
         biogenic_split=breakdown.biogenic_split(sol),
         notes=[Note.model_validate(n.to_dict()) for n in comp.notes],
+        data_quality=breakdown.data_quality(comp.study, items),
         provenance=Provenance(
             study_id=info.id,
             model_sha256=sf.sha256,

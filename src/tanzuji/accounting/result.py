@@ -146,6 +146,34 @@ class BiogenicSplit(BaseModel):
         "biogenic CO2; null when the study marks none")
 
 
+DECLARABLE_COVERAGE = 50.0  # percent of the footprint whose lines state pedigree scores
+
+
+class DataQuality(BaseModel):
+    """The inventory's pedigree scores (1 best .. 5 worst), each the mean over the lines that
+    state them, weighted by their absolute contribution: the data quality ratings (DQR) a
+    declaration, a PACT ``dqi`` and a procurement criterion read."""
+
+    reliability: float
+    completeness: float
+    temporal: float
+    geographical: float
+    technological: float
+    coverage: float = Field(description="percent of the gross contribution with scores")
+
+    @property
+    def dqr(self) -> float:
+        """One rating: the mean of the technological, temporal and geographical scores, the
+        three a PACT footprint declares."""
+        return (self.technological + self.temporal + self.geographical) / 3
+
+    @property
+    def declarable(self) -> bool:
+        """Whether the scores speak for the footprint: lines stating them carry at least
+        half of it (a rating of a small part would flatter the rest)."""
+        return self.coverage >= DECLARABLE_COVERAGE
+
+
 class CutOffScreening(BaseModel):
     """The inputs a study screened and cut off (``cut_off: true``), measured on the complete
     system: what the cut-off rule is checked against (CUT-02) and the report states (CUT-03).
@@ -182,4 +210,6 @@ class StudyResult(BaseModel):
     reference_flow: ReferenceFlow
     biogenic_split: BiogenicSplit
     notes: list[Note]
+    data_quality: DataQuality | None = Field(
+        None, description="contribution-weighted pedigree scores (None: no line states any)")
     provenance: Provenance

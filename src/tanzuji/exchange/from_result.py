@@ -253,10 +253,12 @@ def _emissions(d: Declarable, problems: list[Problem]) -> dict[str, Any]:
 
 
 def _quality(d: Declarable) -> dict[str, Any]:
-    """DQI and verification, when the info file gives them."""
+    """DQI (from the info file, else the result's pedigree scores where they cover enough of
+    the footprint) and verification (from the info file)."""
     out: dict[str, Any] = {}
-    if d.info.data_quality is not None:
-        q = d.info.data_quality
+    stated = d.result.data_quality
+    q = d.info.data_quality or (stated if stated is not None and stated.declarable else None)
+    if q is not None:
         out["dqi"] = DataQualityIndicators(
             technological_dqr=decimal(q.technological, 3),
             geographical_dqr=decimal(q.geographical, 3), temporal_dqr=decimal(q.temporal, 3))

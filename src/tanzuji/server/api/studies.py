@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from tanzuji.accounting.result import DataQuality
 from tanzuji.server import policy, workspace
 from tanzuji.server.api.common import (
     ProblemOut,
@@ -179,6 +180,16 @@ def result(study_id: StudyId, request: Request,
     return latest_result(db, study_id)
 
 
+def declared_quality(stated: dict[str, Any] | None) -> dict[str, Any]:
+    """The result's pedigree scores, and one DQR where they cover enough of the footprint
+    (what a customer and a procurement screening read)."""
+    if stated is None:
+        return {"data_quality": None, "dqr": None}
+    quality = DataQuality.model_validate(stated)
+    return {"data_quality": quality.model_dump(),
+            "dqr": round(quality.dqr, 2) if quality.declarable else None}
+
+
 @router.post("/studies/{study_id}/declared", response_model=StudyOut,
              summary="Declare the newest result's footprint and data quality to customers")
 def declare_footprint(study_id: StudyId, request: Request,
@@ -195,6 +206,7 @@ def declare_footprint(study_id: StudyId, request: Request,
             k: res["uncertainty"][k] for k in ("p2_5", "p97_5", "iterations")},
         "gwp": res["provenance"]["gwp"], "computed_at": res["provenance"]["computed_at"],
         "sha256": res["provenance"].get("model_sha256"),
+        **declared_quality(res.get("data_quality")),
     })
     return readable_study(db, study_id, user)
 
