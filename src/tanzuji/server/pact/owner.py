@@ -81,11 +81,11 @@ def publish(body: PublishIn, request: Request, user: Member,
             recipients=[(r.kind, r.recipient) for r in body.recipients], by=user.username)
     except PactError as exc:
         raise _store_error(exc) from None
-    _announce(request, store, tasks, [pub["id"]])
+    announce(request, store, tasks, [pub["id"]])
     return pub
 
 
-def _announce(request: Request, store: PactDB, tasks: BackgroundTasks,
+def announce(request: Request, store: PactDB, tasks: BackgroundTasks,
               pub_ids: list[str]) -> None:
     """Tell the recipients' systems after the answer is sent (PublishedEvent)."""
     tasks.add_task(answers.notify_published, config_of(request),
@@ -124,7 +124,7 @@ def grant(pub_id: PubId, body: RecipientIn, request: Request, user: Member,
         granted = store.grant(pub_id, body.kind, body.recipient, user.username)
     except PactError as exc:
         raise _store_error(exc) from None
-    _announce(request, store, tasks, [pub_id])
+    announce(request, store, tasks, [pub_id])
     return granted
 
 

@@ -562,6 +562,32 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ds_change": ("Change", "变化"),
     "role_factor_editor": ("factor database editor", "因子库编辑"),
     "role_factor_reviewer": ("factor database reviewer", "因子库审核人"),
+    # a study's PACT publications
+    "pub_title": ("PACT publications", "PACT 发布"),
+    "pub_intro": ("Footprints of this study published to customers' systems (PACT v3), newest "
+                  "first. Only the recipients named see a footprint.",
+                  "本研究向客户系统发布的碳足迹（PACT v3），最新在前。仅所列接收方可见。"),
+    "pub_id": ("Footprint id", "碳足迹编号"),
+    "pub_recipients": ("Recipients", "接收方"),
+    "pub_recipients_help": ("Organisation ids on this platform, or PACT clients as "
+                            "client:<client id>, separated by commas.",
+                            "平台上的组织编号，或以 client:<客户端编号> 表示的 PACT "
+                            "客户端，用逗号分隔。"),
+    "pub_certificate": ("Certificate", "证书"),
+    "pub_active": ("active", "有效"),
+    "pub_deprecated": ("deprecated", "已弃用"),
+    "pub_client": ("PACT client", "PACT 客户端"),
+    "pub_nobody": ("nobody yet", "尚无"),
+    "pub_none": ("Nothing published yet.", "尚未发布。"),
+    "pub_publish": ("Publish the newest result", "发布最新结果"),
+    "pub_deprecate": ("Deprecate", "弃用"),
+    "pub_info": ("Declaration facts (YAML: company and product ids, …)",
+                 "声明信息（YAML：企业与产品标识等）"),
+    "pub_info_mapping": ("The declaration facts must be a YAML mapping (key: value).",
+                         "声明信息须为 YAML 映射（键: 值）。"),
+    "pub_no_result": ("Calculate the study first: only a finished result can be published.",
+                      "请先计算：只能发布已完成的结果。"),
+    "pub_link": ("PACT publications", "PACT 发布"),
 }
 
 

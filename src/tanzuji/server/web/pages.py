@@ -24,6 +24,7 @@ from tanzuji.server.web import (
     library,
     oversight,
     procurement,
+    publications,
     registry,
     studies,
     supplier,
@@ -69,5 +70,5 @@ def install(app: FastAPI) -> None:
 
 for part in (account, studies, library, certification, registry, oversight, admin,
              widget, benchmarking, supplier, procurement, finance, supply_overview,
-             datasets):
+             datasets, publications):
     router.include_router(part.router)
