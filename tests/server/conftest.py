@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,22 +150,31 @@ def _close(world: World) -> None:
     world.db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, example_result: str) -> Iterator[World]:
-    """One world for the read-only tests of a module (setting it up hashes 20 passwords)."""
-    tmp = tmp_path_factory.mktemp("world")
+@contextmanager
+def shared_world(tmp: Path, name: str, example_result: str) -> Iterator[World]:
+    """A world in ``tmp`` (on PostgreSQL a database ``<test database>_<name>`` of its own,
+    beside the per-test one), with the environment the CLI and workers read pointing at it."""
     url = f"sqlite:///{tmp / 'tanzuji.db'}"
-    if os.environ.get(PG_ENV):  # a database of its own, beside the per-test one
+    if os.environ.get(PG_ENV):
         pg = make_url(os.environ[PG_ENV])
-        url = pg.set(database=f"{pg.database}_world").render_as_string(hide_password=False)
+        url = pg.set(database=f"{pg.database}_{name}").render_as_string(hide_password=False)
         _reset_postgres(url)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TANZUJI_DATABASE_URL", url)
         mp.setenv("TANZUJI_KEY_DIR", str(tmp / "keys"))
         mp.delenv("TANZUJI_DASK_SCHEDULER", raising=False)
         built = build_world(_settings(url, tmp / "keys"), example_result)
+        try:
+            yield built
+        finally:
+            _close(built)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, example_result: str) -> Iterator[World]:
+    """One world for the read-only tests of a module (setting it up hashes 20 passwords)."""
+    with shared_world(tmp_path_factory.mktemp("world"), "world", example_result) as built:
         yield built
-        _close(built)
 
 
 @pytest.fixture

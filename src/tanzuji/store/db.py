@@ -64,6 +64,16 @@ def upgrade(engine: Engine) -> str | None:
     return current_revision(engine)
 
 
+class Refusal(ValueError):
+    """A store action refused for its input: ``field`` names the input at fault and ``code``
+    the kind of refusal (``invalid``, ``not_found``, ``conflict`` …), so the server and the
+    CLI can answer with the right status and point at the field."""
+
+    def __init__(self, message: str, field: str | None = None, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.field, self.code = field, code
+
+
 class NoSchemaError(Exception):
     """The database has no schema yet."""
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from tanzuji.ledger.log import record
 from tanzuji.signing import secrets_key
-from tanzuji.store.db import transaction
+from tanzuji.store.db import Refusal, transaction
 from tanzuji.store.tables import (
     CertBody,
     CertCase,
@@ -47,12 +47,8 @@ RECIPIENT_KINDS = ("organisation", "client")
 REQUEST_STATES = ("pending", "fulfilled", "rejected")
 
 
-class PactError(ValueError):
+class PactError(Refusal):
     """A refused PACT store action; ``field`` names the input at fault."""
-
-    def __init__(self, message: str, field: str | None = None, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.field, self.code = field, code
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from tanzuji.store.db import (
     NoSchemaError,
+    Refusal,
     open_engine,
     transaction,
 )
@@ -54,12 +55,8 @@ CLOSED_CASE_STATES = ("certified", "refused")
 _hasher = PasswordHasher()
 
 
-class PlatformError(ValueError):
+class PlatformError(Refusal):
     """A refused platform action; ``field`` names the input at fault."""
-
-    def __init__(self, message: str, field: str | None = None, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.field, self.code = field, code
 
 
 class RateLimited(PlatformError):

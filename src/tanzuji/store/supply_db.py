@@ -26,19 +26,15 @@ from sqlalchemy.orm import Session
 from tanzuji.exchange.pact import ProductFootprint
 from tanzuji.ledger.log import record
 from tanzuji.signing import key_dir, secrets_key
-from tanzuji.store.db import NoSchemaError, open_engine, transaction
+from tanzuji.store.db import NoSchemaError, Refusal, open_engine, transaction
 from tanzuji.store.tables import SupplyFootprint, SupplyPartner, SupplyRequest, utcnow
 
 KEY_FILE = "supply-partners.fernet"
 STATUSES = ("pending", "fulfilled", "rejected", "overdue")
 
 
-class SupplyError(ValueError):
+class SupplyError(Refusal):
     """A refused supplier-exchange action; ``field`` names the input at fault."""
-
-    def __init__(self, message: str, field: str | None = None, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.field, self.code = field, code
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import make_url
 
 from tanzuji.jobs.tasks import footprint
 from tanzuji.server.pact.config import PactConfig
@@ -22,8 +20,7 @@ from tanzuji.server.workspace import study_input
 from tanzuji.store.db import transaction
 from tanzuji.store.platform_db import sha256
 from tanzuji.store.tables import PlatformStudy
-from tests.server.conftest import World, _close, _settings, add_study, build_world
-from tests.store.conftest import PG_ENV, _reset_postgres
+from tests.server.conftest import World, add_study, shared_world
 
 # what the example study's declaration info file would give
 INFO: dict[str, Any] = {
@@ -147,19 +144,9 @@ def build_pact_world(world: World) -> PactWorld:
 def world(tmp_path_factory: pytest.TempPathFactory, example_result: str) -> Iterator[World]:
     """One World for the whole package (building one hashes 20 passwords); every module
     here leaves the footprints of `pact` as they were."""
-    tmp = tmp_path_factory.mktemp("pact-world")
-    url = f"sqlite:///{tmp / 'tanzuji.db'}"
-    if os.environ.get(PG_ENV):
-        pg = make_url(os.environ[PG_ENV])
-        url = pg.set(database=f"{pg.database}_pact").render_as_string(hide_password=False)
-        _reset_postgres(url)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TANZUJI_DATABASE_URL", url)
-        mp.setenv("TANZUJI_KEY_DIR", str(tmp / "keys"))
-        mp.delenv("TANZUJI_DASK_SCHEDULER", raising=False)
-        built = build_world(_settings(url, tmp / "keys"), example_result)
+    with shared_world(tmp_path_factory.mktemp("pact-world"), "pact",
+                      example_result) as built:
         yield built
-        _close(built)
 
 
 @pytest.fixture(scope="package")

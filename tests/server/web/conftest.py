@@ -17,6 +17,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tanzuji.certification.casefiles import prepare_application
 from tanzuji.certification.demo import APPLICANT, BODY, certify_example
 from tanzuji.server.app import create_app
 from tanzuji.server.csrf import form_token
@@ -153,3 +154,17 @@ def browser() -> Iterator[object]:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+
+
+def applied_case(site: Site, model: str) -> str:
+    """A new application of the demo applicant for ``model``, with derived documents."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TANZUJI_DATABASE_URL", site.database_url)
+        mp.setenv("TANZUJI_KEY_DIR", str(site.key_dir))
+        db = CertificationDB.open(site.database_url)
+        try:
+            app = prepare_application(EXAMPLES / "steel-bf-bof-hot-rolled.yaml",
+                                      product_model=model, derive_documents=True)
+            return db.apply(app, APPLICANT, BODY, "clerk")
+        finally:
+            db.engine.dispose()

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.server.web.chromium import log_in, needs_chromium, shot
-from tests.server.web.conftest import EXAMPLES, Site
-from tests.server.web.test_workflows import applied_case
+from tests.server.web.conftest import EXAMPLES, Site, applied_case
 
 pytestmark = needs_chromium
 Page = object

@@ -7,26 +7,20 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tanzuji.certification.casefiles import prepare_application
-from tanzuji.certification.demo import APPLICANT, BODY
+from tanzuji.certification.demo import BODY
 from tanzuji.store.certification_db import CertificationDB
-from tests.server.web.conftest import EXAMPLES, Site, login
+from tests.server.web.conftest import Site, applied_case, login
 
 
 def planned_case(site: Site, model: str, team: list[str]) -> str:
     """A new case of the applicant for ``model``, accepted and planned with ``team``."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TANZUJI_DATABASE_URL", site.database_url)
-        mp.setenv("TANZUJI_KEY_DIR", str(site.key_dir))
-        db = CertificationDB.open(site.database_url)
-        try:
-            app = prepare_application(EXAMPLES / "steel-bf-bof-hot-rolled.yaml",
-                                      product_model=model, derive_documents=True)
-            case = db.apply(app, APPLICANT, BODY, "clerk")
-            db.accept(case, "clerk", "complete")
-            db.plan(case, team, team[0], "one day on site", "clerk")
-        finally:
-            db.engine.dispose()
+    case = applied_case(site, model)
+    db = CertificationDB.open(site.database_url)
+    try:
+        db.accept(case, "clerk", "complete")
+        db.plan(case, team, team[0], "one day on site", "clerk")
+    finally:
+        db.engine.dispose()
     return case
 
 

@@ -12,7 +12,7 @@ import pytest
 from tanzuji.certification.demo import APPLICANT
 from tanzuji.store.certification_db import CertificationDB
 from tanzuji.store.platform_db import PlatformDB
-from tests.server.web.chromium import needs_chromium, shot
+from tests.server.web.chromium import log_in, needs_chromium, shot
 from tests.server.web.conftest import PASSWORD, Site
 
 pytestmark = needs_chromium
@@ -38,14 +38,6 @@ def scenario_users(site: Site) -> dict[str, str]:
     assert found is not None
     return {"pcr": str(found["pcr"]).split("@")[0], "value": str(found["value"]),
             "unit": found["unit"]}
-
-
-def log_in(page: object, base: str, user: str) -> None:
-    page.goto(f"{base}/login")  # type: ignore[attr-defined]
-    page.fill("#username", user)  # type: ignore[attr-defined]
-    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
-    page.click("#login-submit")  # type: ignore[attr-defined]
-    page.wait_for_selector("#dashboard")  # type: ignore[attr-defined]
 
 
 def test_officer_screens_bids(browser: object, server: str, site: Site,

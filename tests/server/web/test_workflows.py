@@ -14,24 +14,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tanzuji.certification import statistics
-from tanzuji.certification.casefiles import prepare_application, recompute_total
-from tanzuji.certification.demo import APPLICANT, BODY
+from tanzuji.certification.casefiles import recompute_total
+from tanzuji.certification.demo import BODY
 from tanzuji.store.certification_db import CertificationDB
 from tanzuji.store.platform_db import PlatformDB
-from tests.server.web.conftest import CSRF_HEADER, EXAMPLES, PASSWORD, USERS, Site, login
-
-
-def applied_case(site: Site, model: str) -> str:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TANZUJI_DATABASE_URL", site.database_url)
-        mp.setenv("TANZUJI_KEY_DIR", str(site.key_dir))
-        db = CertificationDB.open(site.database_url)
-        try:
-            app = prepare_application(EXAMPLES / "steel-bf-bof-hot-rolled.yaml",
-                                      product_model=model, derive_documents=True)
-            return db.apply(app, APPLICANT, BODY, "clerk")
-        finally:
-            db.engine.dispose()
+from tests.server.web.conftest import (
+    CSRF_HEADER,
+    EXAMPLES,
+    PASSWORD,
+    USERS,
+    Site,
+    applied_case,
+    login,
+)
 
 
 def certify(site: Site, case: str) -> str:

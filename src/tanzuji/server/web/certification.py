@@ -51,16 +51,26 @@ def cases(request: Request) -> Response:
     return page(request, "cases.html.j2", user=user, cases=visible)
 
 
-@router.get("/cases/{case_id}", name="web_case")
-def case(request: Request, case_id: str) -> Response:
+def _user_case(request: Request, case_id: str
+               ) -> tuple[Principal, CertificationDB, dict[str, Any]] | Response:
+    """The logged-in caller, the store and the case (before any policy check), else the
+    login page or 404."""
     user = need_user(request)
     if isinstance(user, Response):
         return user
     db = CertificationDB(platform(request).engine)
     try:
-        found = db.case(case_id)
+        return user, db, db.case(case_id)
     except CertificationError:
         return error_page(request, 404)
+
+
+@router.get("/cases/{case_id}", name="web_case")
+def case(request: Request, case_id: str) -> Response:
+    opened = _user_case(request, case_id)
+    if isinstance(opened, Response):
+        return opened
+    user, db, found = opened
     if not policy.can_see_case(user, found["applicant"], found["body"]):
         return error_page(request, 403)
     if not policy.can_see_case_files(user, found["applicant"], found["body"]):
@@ -103,14 +113,10 @@ def case_step(request: Request, case_id: str, step: Annotated[str, Form()],
               number: Annotated[int, Form()] = 0,
               team: Annotated[list[str] | None, Form()] = None,
               lead: Annotated[str, Form()] = "") -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    db = CertificationDB(platform(request).engine)
-    try:
-        found = db.case(case_id)
-    except CertificationError:
-        return error_page(request, 404)
+    opened = _user_case(request, case_id)
+    if isinstance(opened, Response):
+        return opened
+    user, db, found = opened
     if step not in case_steps(user, found):
         return error_page(request, 403)
     target = request.url_for("web_case", case_id=case_id)

@@ -41,6 +41,15 @@ def _study(request: Request, study_id: int, user: Principal) -> dict[str, Any] |
         return error_page(request, exc.status)
 
 
+def _user_study(request: Request, study_id: int) -> tuple[Principal, dict[str, Any]] | Response:
+    """The logged-in caller and the study they may read, else the login or error page."""
+    user = need_user(request)
+    if isinstance(user, Response):
+        return user
+    found = _study(request, study_id, user)
+    return found if isinstance(found, Response) else (user, found)
+
+
 def _upload_name(name: str | None) -> str | None:
     """A plain file name from an upload (no folders), or None when there is none."""
     base = PurePosixPath((name or "").replace("\\", "/")).name
@@ -128,12 +137,10 @@ def _problems_by_place(problems: list[Problem], filename: str) -> dict[str, Any]
 
 @router.get("/studies/{study_id}", name="web_study")
 def study_page(request: Request, study_id: StudyId) -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _study(request, study_id, user)
-    if isinstance(found, Response):
-        return found
+    opened = _user_study(request, study_id)
+    if isinstance(opened, Response):
+        return opened
+    user, found = opened
     db = platform(request)
     filename, content, _ = db.study_content(study_id)
     problems = workspace.validate(db, study_id)
@@ -154,12 +161,10 @@ async def upload_evidence(request: Request, study_id: StudyId, file: UploadFile,
                           amount_path: Annotated[str, Form()] = "") -> Response:
     """Attach an evidence file to an amount, with the API's type, size and path checks; a
     refusal comes back beside the field at fault."""
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _study(request, study_id, user)
-    if isinstance(found, Response):
-        return found
+    opened = _user_study(request, study_id)
+    if isinstance(opened, Response):
+        return opened
+    user, found = opened
     if not policy.can_edit_study(user, found["organisation_id"]):
         return error_page(request, 403)
     target = request.url_for("web_study", study_id=study_id)
@@ -179,12 +184,10 @@ async def upload_evidence(request: Request, study_id: StudyId, file: UploadFile,
 
 @router.post("/studies/{study_id}/edit", name="web_study_save")
 def save(request: Request, study_id: StudyId, text: Annotated[str, Form()]) -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _study(request, study_id, user)
-    if isinstance(found, Response):
-        return found
+    opened = _user_study(request, study_id)
+    if isinstance(opened, Response):
+        return opened
+    user, found = opened
     if not policy.can_edit_study(user, found["organisation_id"]):
         return error_page(request, 403)
     db = platform(request)
@@ -198,12 +201,10 @@ def save(request: Request, study_id: StudyId, text: Annotated[str, Form()]) -> R
 def calculate(request: Request, study_id: StudyId,
               iterations: Annotated[int, Form(ge=0, le=100_000)] = 0,
               sensitivity: Annotated[bool, Form()] = False) -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _study(request, study_id, user)
-    if isinstance(found, Response):
-        return found
+    opened = _user_study(request, study_id)
+    if isinstance(opened, Response):
+        return opened
+    user, found = opened
     if not policy.can_edit_study(user, found["organisation_id"]):
         return error_page(request, 403)
     try:
@@ -231,12 +232,10 @@ def job_page(request: Request, job_id: str) -> Response:
 
 @router.get("/studies/{study_id}/result", name="web_result")
 def result_page(request: Request, study_id: StudyId) -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _study(request, study_id, user)
-    if isinstance(found, Response):
-        return found
+    opened = _user_study(request, study_id)
+    if isinstance(opened, Response):
+        return opened
+    user, found = opened
     stored = platform(request).latest_result(study_id)
     if stored is None:
         return RedirectResponse(request.url_for("web_study", study_id=study_id),

@@ -80,8 +80,13 @@ def portal(request: Request, published: str | None = None) -> Response:
     return _portal(request, user, published=published)
 
 
-def _answerable(request: Request, user: Principal, request_id: str
-                ) -> dict[str, Any] | Response:
+def _answerable(request: Request, request_id: str
+                ) -> tuple[Principal, dict[str, Any]] | Response:
+    """The logged-in supplier member and the request they may answer, else the login or
+    error page."""
+    user = need_user(request)
+    if isinstance(user, Response):
+        return user
     try:
         found = supply_db(request).request(request_id)
     except SupplyError:
@@ -90,7 +95,13 @@ def _answerable(request: Request, user: Principal, request_id: str
         return error_page(request, 404)
     if not policy.can_answer_request(user, found["supplier_id"]):
         return error_page(request, 403)
-    return found
+    return user, found
+
+
+async def _questionnaire_file(file: UploadFile | None) -> bytes | None:
+    """The uploaded questionnaire's bytes; None when there is none or it is too large."""
+    data = await file.read(MAX_QUESTIONNAIRE_BYTES + 1) if file is not None else b""
+    return data if data and len(data) <= MAX_QUESTIONNAIRE_BYTES else None
 
 
 def _request_page(request: Request, user: Principal, found: dict[str, Any],
@@ -109,12 +120,10 @@ def _request_page(request: Request, user: Principal, found: dict[str, Any],
 
 @router.get("/supplier/requests/{request_id}", name="web_supplier_request")
 def request_page(request: Request, request_id: RequestId) -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _answerable(request, user, request_id)
-    if isinstance(found, Response):
-        return found
+    opened = _answerable(request, request_id)
+    if isinstance(opened, Response):
+        return opened
+    user, found = opened
     return _request_page(request, user, found)
 
 
@@ -135,15 +144,13 @@ def _publish(request: Request, user: Principal, found: dict[str, Any],
 @router.post("/supplier/requests/{request_id}/upload", name="web_supplier_upload")
 async def upload(request: Request, request_id: RequestId,
                  file: UploadFile | None = None) -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _answerable(request, user, request_id)
-    if isinstance(found, Response):
-        return found
-    data = await file.read(MAX_QUESTIONNAIRE_BYTES + 1) if file is not None else b""
+    opened = _answerable(request, request_id)
+    if isinstance(opened, Response):
+        return opened
+    user, found = opened
+    data = await _questionnaire_file(file)
     words = catalogue(lang_of(request))
-    if not data or len(data) > MAX_QUESTIONNAIRE_BYTES:
+    if data is None:
         return _request_page(request, user, found, [questionnaire.CellProblem(
             "file", None, None, words["sup_file_needed"])], status=422)
     try:
@@ -155,12 +162,10 @@ async def upload(request: Request, request_id: RequestId,
 
 @router.post("/supplier/requests/{request_id}/form", name="web_supplier_form")
 async def form_answer(request: Request, request_id: RequestId) -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _answerable(request, user, request_id)
-    if isinstance(found, Response):
-        return found
+    opened = _answerable(request, request_id)
+    if isinstance(opened, Response):
+        return opened
+    user, found = opened
     submitted = await request.form()
     values = {f.key: str(submitted.get(f.key) or "") for f in questionnaire.FIELDS}
     values["request_id"] = request_id
@@ -174,12 +179,10 @@ async def form_answer(request: Request, request_id: RequestId) -> Response:
 @router.post("/supplier/requests/{request_id}/decline", name="web_supplier_decline")
 def decline(request: Request, request_id: RequestId,
             reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _answerable(request, user, request_id)
-    if isinstance(found, Response):
-        return found
+    opened = _answerable(request, request_id)
+    if isinstance(opened, Response):
+        return opened
+    user, found = opened
     words = catalogue(lang_of(request))
     if not reason.strip():
         return _request_page(request, user, found, [questionnaire.CellProblem(
@@ -222,26 +225,28 @@ def pact_requests(request: Request, user: Principal) -> list[dict[str, Any]]:
     return [_pact_as_request(r) for r in pact_db(request).requests_for(org)]
 
 
-def _pact_answerable(request: Request, user: Principal, pact_id: int
-                     ) -> tuple[dict[str, Any], dict[str, Any]] | Response:
+def _pact_answerable(request: Request, pact_id: int
+                     ) -> tuple[Principal, dict[str, Any], dict[str, Any]] | Response:
+    """The logged-in data owner's member, the PACT request and its questionnaire shape."""
+    user = need_user(request)
+    if isinstance(user, Response):
+        return user
     org = user.organisation_id
     if org is None or not policy.can_publish_pact(user, org):
         return error_page(request, 404)
     found = next((r for r in pact_db(request).requests_for(org) if r["id"] == pact_id), None)
     if found is None:
         return error_page(request, 404)
-    return found, _pact_as_request(found)
+    return user, found, _pact_as_request(found)
 
 
 @router.get("/supplier/pact/{pact_id}/questionnaire", name="web_supplier_pact_questionnaire")
 def pact_questionnaire(request: Request, pact_id: PactRequestId, lang: str = "en") -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _pact_answerable(request, user, pact_id)
-    if isinstance(found, Response):
-        return found
-    content = questionnaire.make_questionnaire(found[1], "zh" if lang == "zh" else "en")
+    opened = _pact_answerable(request, pact_id)
+    if isinstance(opened, Response):
+        return opened
+    shown = opened[2]
+    content = questionnaire.make_questionnaire(shown, "zh" if lang == "zh" else "en")
     return Response(content, media_type=XLSX,
                     headers=attachment(f"questionnaire-pact-{pact_id}-{lang}.xlsx"))
 
@@ -249,21 +254,18 @@ def pact_questionnaire(request: Request, pact_id: PactRequestId, lang: str = "en
 @router.post("/supplier/pact/{pact_id}/upload", name="web_supplier_pact_upload")
 async def pact_upload(request: Request, pact_id: PactRequestId,
                       file: UploadFile | None = None) -> Response:
-    user = need_user(request)
-    if isinstance(user, Response):
-        return user
-    found = _pact_answerable(request, user, pact_id)
-    if isinstance(found, Response):
-        return found
-    req, shown = found
+    opened = _pact_answerable(request, pact_id)
+    if isinstance(opened, Response):
+        return opened
+    user, req, shown = opened
     words = catalogue(lang_of(request))
 
     def again(problems: list[questionnaire.CellProblem], status: int) -> Response:
         return _portal(request, user, pact_problems=problems, pact_failed=pact_id,
                        status=status)
 
-    data = await file.read(MAX_QUESTIONNAIRE_BYTES + 1) if file is not None else b""
-    if not data or len(data) > MAX_QUESTIONNAIRE_BYTES:
+    data = await _questionnaire_file(file)
+    if data is None:
         return again([questionnaire.CellProblem("file", None, None,
                                                 words["sup_file_needed"])], 422)
     if req["state"] != "pending":
