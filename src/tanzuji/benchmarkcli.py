@@ -12,9 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from tanzuji.benchmark import BenchmarkError, category, category_dict, grade
-from tanzuji.console import errors, fail, out
+from tanzuji.console import database, errors, fail, out
 from tanzuji.model.errors import Problem
-from tanzuji.store.db import open_engine
 
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON")]
 
@@ -44,7 +43,7 @@ def benchmark(
             return
         if args:
             fail([Problem("usage", "usage: tanzuji benchmark PCR_ID [--json] (one PCR id)")])
-        engine = open_engine()
+        engine = database()
         try:
             cat = category(engine, first)
         except BenchmarkError as exc:
@@ -71,7 +70,7 @@ def benchmark(
 
 
 def _grade(pcr_id: str, value: float, as_json: bool) -> None:
-    engine = open_engine()
+    engine = database()
     try:
         cat = category(engine, pcr_id)
     except BenchmarkError as exc:

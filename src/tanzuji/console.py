@@ -8,8 +8,10 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 from rich.markup import escape
+from sqlalchemy import Engine
 
 from tanzuji.model.errors import Problem, StudyError
+from tanzuji.store.db import current_revision, database_url, head_revision, make_engine
 from tanzuji.store.factor_db import FactorDBError
 
 out = Console(soft_wrap=True)
@@ -20,6 +22,17 @@ def fail(problems: Sequence[object], code: int = 2) -> None:
     for p in problems:
         err.print(f"[bold red]error[/] {escape(str(p))}", highlight=False)
     raise typer.Exit(code)
+
+
+def database() -> Engine:
+    """The configured database at the newest schema, else a clear error (exit 2) that says
+    to run ``tanzuji db init``: commands never work on a missing or older schema."""
+    engine = make_engine()
+    if current_revision(engine) != head_revision():
+        engine.dispose()
+        fail([f"the database at {database_url()} is not at the newest schema: run "
+              "`tanzuji db init`"])
+    return engine
 
 
 @contextmanager

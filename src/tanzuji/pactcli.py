@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tanzuji.console import errors, fail, out
-from tanzuji.store.db import current_revision, head_revision, make_engine
+from tanzuji.console import database, errors, fail, out
 from tanzuji.store.pact_db import PactDB
 
 pact_app = typer.Typer(
@@ -25,10 +24,7 @@ pact_app.add_typer(clients_app, name="clients")
 
 
 def _db() -> PactDB:
-    engine = make_engine()
-    if current_revision(engine) != head_revision():
-        fail(["the database schema is not up to date; run `tanzuji db init`"])
-    return PactDB(engine)
+    return PactDB(database())
 
 
 @clients_app.command("add")

@@ -15,13 +15,12 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from tanzuji.console import err, errors, fail, out
+from tanzuji.console import database, err, errors, fail, out
 from tanzuji.finance.documents import ASSESSMENT, DECLARATION
 from tanzuji.model.errors import Problem
 from tanzuji.procurement.record import SCREENING, check_record
 from tanzuji.procurement.rules import Criteria, parse_numbers
 from tanzuji.signing import PUBLIC, SigningKeyError, key_dir
-from tanzuji.store.db import NoSchemaError, open_engine
 from tanzuji.store.procurement_db import ProcurementDB
 from tanzuji.store.tables import PlatformOrganisation
 
@@ -84,10 +83,7 @@ def screen(criteria: Annotated[Path, typer.Option("--criteria", help="criteria (
         numbers = parse_numbers(certificates.read_text(encoding="utf-8"))
         if not numbers:
             fail([Problem("certificates", "no certificate number", str(certificates))])
-        try:
-            engine = open_engine()
-        except NoSchemaError as exc:
-            fail([str(exc)])
+        engine = database()
         try:
             with Session(engine) as s:
                 if s.get(PlatformOrganisation, buyer) is None:

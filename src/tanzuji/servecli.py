@@ -10,8 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tanzuji.console import errors, fail, out
-from tanzuji.store.db import current_revision, head_revision, make_engine
+from tanzuji.console import database, errors, fail, out
 from tanzuji.store.platform_db import ORG_KINDS, ROLES, PlatformDB, PlatformError
 
 user_app = typer.Typer(help="Platform users: add, list, roles, OAuth2 clients, demo accounts.",
@@ -31,10 +30,7 @@ DEMO_USERS = (("admin", "demo-steel", ("org_admin",)), ("analyst", "demo-steel",
 
 
 def _db() -> PlatformDB:
-    engine = make_engine()
-    if current_revision(engine) != head_revision():
-        fail(["the database schema is not up to date; run `tanzuji db init`"])
-    return PlatformDB(engine)
+    return PlatformDB(database())
 
 
 def _platform_errors(exc: PlatformError) -> None:
