@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, select, text
+from sqlalchemy.exc import SAWarning
 
 from tanzuji.factors import shipped
 from tanzuji.factors.formats.csvfile import read_csv, write_csv
@@ -38,7 +40,9 @@ def write(tmp_path: Path, rows: list[str], name: str = "f.csv") -> Path:
 def snapshot(db: FactorDB) -> dict[str, list[Any]]:
     """Every row of every table, to prove that a failed operation changed nothing."""
     meta = MetaData()
-    meta.reflect(db.engine)
+    with warnings.catch_warnings():  # the rows are what matter, not the expression indexes
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection", SAWarning)
+        meta.reflect(db.engine)
     out: dict[str, list[Any]] = {}
     with db.engine.connect() as conn:
         for name, table in sorted(meta.tables.items()):
@@ -69,6 +73,9 @@ def _declared(obj: Any, name: str | None, kind: str, reflected: bool, _other: An
     return not hand_made
 
 
+# an expression index cannot be reflected, so it is not compared (the migration makes it)
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression")
 def test_migrations_build_the_tables_the_code_declares(db: FactorDB) -> None:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": _declared})

@@ -11,19 +11,31 @@ import gc
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, and_, bindparam, func, insert, or_, select, union, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    union,
+    update,
+)
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from tanzuji.factors import crossval
 from tanzuji.factors.formats import Parsed, RowProblem
-from tanzuji.factors.formats.detect import read_any
+from tanzuji.factors.formats.detect import guess_format, read_any
 from tanzuji.factors.record import FactorRecord, ProcessRecord
 from tanzuji.factors.review import Review, ReviewError, step
 from tanzuji.ledger import log as ledger
@@ -31,6 +43,13 @@ from tanzuji.store.db import (
     NoSchemaError,
     open_engine,
     transaction,
+)
+from tanzuji.store.factor_rows import RECORD_COLUMNS, SHA, canonical, chunks
+from tanzuji.store.factor_stream import (
+    FactorSource,
+    ParallelCSV,
+    Records,
+    parallel_suits,
 )
 from tanzuji.store.tables import (
     Base,
@@ -48,7 +67,10 @@ from tanzuji.store.tables import (
 
 _FV = Base.metadata.tables["factor_versions"]  # Core tables, for bulk statements
 _RF = Base.metadata.tables["release_factors"]
-_CHUNK = 900  # ids per IN (...) query, below SQLite's variable limit
+# a new version row: the record's columns, then where and by whom it was written
+_INSERT_COLUMNS = (*RECORD_COLUMNS, "dataset_id", "version", "withdrawn", "released", "current",
+                   "import_pk", "created_by", "created_at")
+_COPIED = RECORD_COLUMNS  # what a withdrawn version keeps of the version it withdraws
 
 
 class FactorDBError(ValueError):
@@ -87,20 +109,6 @@ class Diff:
     withdrawn: list[str]
 
 
-def _canonical(record: FactorRecord | ProcessRecord) -> tuple[str, str]:
-    """The record as JSON (fields in model order, no nulls) and the sha256 of that text."""
-    text = record.model_dump_json(exclude_none=True)
-    return text, hashlib.sha256(text.encode()).hexdigest()
-
-
-def search_text(record: FactorRecord) -> str:
-    """What full-text search indexes: the names in both languages and the technology (ids and
-    codes are matched by prefix on their own columns; kept short, the trigram index is
-    cheap to build)."""
-    parts = (record.name_en, record.name_zh, record.technology)
-    return " ".join(p for p in parts if p).lower()
-
-
 def _content_digest(members: Iterable[tuple[str, str]]) -> str:
     """What a release's ``content_sha256`` says: its (factor id, record sha256) pairs."""
     digest = hashlib.sha256()
@@ -111,12 +119,7 @@ def _content_digest(members: Iterable[tuple[str, str]]) -> str:
 
 def content_digest(records: Iterable[FactorRecord]) -> str:
     """The ``content_sha256`` a release of exactly ``records`` would have."""
-    return _content_digest((r.id, _canonical(r)[1]) for r in records)
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+    return _content_digest((r.id, canonical(r)[1]) for r in records)
 
 
 def _newest(*where: Any) -> Any:
@@ -130,30 +133,98 @@ def _is_newest(newest: Any) -> Any:
     return and_(_FV.c.factor_id == newest.c.factor_id, _FV.c.version == newest.c.v)
 
 
-def _bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows through the driver: COPY on PostgreSQL, one prepared executemany on
-    SQLite. At 100,000 rows SQLAlchemy's per-row parameter handling (and psycopg's pipelined
-    executemany) cost more than the insert itself. Every column but the key must be given."""
+def _bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
+                 rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows of ``columns`` through the driver: COPY on PostgreSQL, one prepared
+    executemany on SQLite. At 100,000 rows SQLAlchemy's per-row parameter handling (and
+    psycopg's pipelined executemany) cost more than the insert itself, so the values must be
+    what the driver takes (see :func:`_stored`)."""
     if not rows:
         return
-    connection = s.connection()
-    columns = [c for c in table.columns if c.name != "pk"]  # a surrogate "pk" is generated
-    names = ", ".join(c.name for c in columns)
-    if connection.dialect.name == "postgresql":
-        raw: Any = connection.connection.dbapi_connection
+    names = ", ".join(columns)
+    if conn.dialect.name == "postgresql":
+        raw: Any = conn.connection.dbapi_connection
         with raw.cursor() as cursor, cursor.copy(
                 f"COPY {table.name} ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([row[c.name] for c in columns])
+                copy.write_row(row)
         return
-    for column in columns:
-        convert = column.type.bind_processor(connection.dialect)
-        if convert is not None:
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES "
+                         f"({', '.join('?' * len(columns))})", list(rows))
+
+
+class _VersionWriter:
+    """Writes an import's new version rows, chunk by chunk, as they are parsed.
+
+    SQLite: one executemany per chunk; the writer numbers the rows itself so that their
+    full-text entries go in with them (no trigger per row, no reading back).
+    PostgreSQL: one COPY for all chunks, so that the server inserts and indexes the rows
+    while this process prepares the next chunk; the main connection is busy with the COPY
+    meanwhile, so the lookups go to a second one (:meth:`lookups`), which sees the
+    committed versions: all an import compares with, as its own ids are unique."""
+
+    _TEXT_AT = 1 + _INSERT_COLUMNS.index("search_text")  # after the pk
+
+    def __init__(self, conn: Connection, engine: Engine) -> None:
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.next_pk = (conn.scalar(select(func.max(_FV.c.pk))) or 0) + 1 if self.sqlite else 0
+        self._stack = ExitStack()
+        self._engine = engine
+        self._copy: Any = None
+        self._peek: Connection | None = None
+
+    def __enter__(self) -> _VersionWriter:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stack.__exit__(*exc)  # ends the COPY (aborts it on an error), frees the peek
+
+    def lookups(self) -> Connection:
+        """The connection for version lookups while rows are being written."""
+        if self.sqlite:
+            return self.conn
+        if self._peek is None:
+            self._peek = self._stack.enter_context(self._engine.connect())
+            self._stack.enter_context(self._peek.begin())
+            # an index lookup by factor id is all it does: planning by statistics that
+            # predate the import chose whole-table scans, seconds each at 100,000 rows
+            self._peek.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        return self._peek
+
+    def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        if not self.sqlite:
+            if self._copy is None:
+                raw: Any = self.conn.connection.dbapi_connection
+                cursor = self._stack.enter_context(raw.cursor())
+                names = ", ".join(_INSERT_COLUMNS)
+                self._copy = self._stack.enter_context(
+                    cursor.copy(f"COPY {_FV.name} ({names}) FROM STDIN"))
             for row in rows:
-                row[column.name] = convert(row[column.name])
-    values = list(map(itemgetter(*(c.name for c in columns)), rows))
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES "
-                               f"({', '.join('?' * len(columns))})", values)
+                self._copy.write_row(row)
+            return
+        numbered = [(self.next_pk + i, *row) for i, row in enumerate(rows)]
+        self.next_pk += len(numbered)
+        _bulk_insert(self.conn, _FV, ("pk", *_INSERT_COLUMNS), numbered)
+        self.conn.exec_driver_sql("INSERT INTO factor_fts(rowid, search_text) VALUES (?, ?)",
+                                  [(r[0], r[self._TEXT_AT]) for r in numbered])
+
+
+def _stored(conn: Connection, column: Any, value: Any) -> Any:
+    """``value`` as the driver takes it for ``column`` (SQLite keeps times as text)."""
+    convert = column.type.bind_processor(conn.dialect)
+    return value if convert is None else convert(value)
+
+
+def _file_digest(path: Path) -> str:
+    """sha256 of the file, or of a folder's files in name order."""
+    digest = hashlib.sha256()
+    files = sorted(x for x in path.rglob("*") if x.is_file()) if path.is_dir() else [path]
+    for f in files:
+        digest.update(f.read_bytes())
+    return digest.hexdigest()
 
 
 @contextmanager
@@ -238,24 +309,29 @@ class FactorDB:
     # -- imports -----------------------------------------------------------------------------
 
     def import_file(self, path: str | Path, dataset: str, by: str, *, fmt: str | None = None,
-                    replace: bool = False) -> ImportReport:
-        """Import every factor and process of a file into ``dataset``'s draft, or nothing."""
+                    replace: bool = False, parallel: bool | None = None) -> ImportReport:
+        """Import every factor and process of a file into ``dataset``'s draft, or nothing.
+
+        A large CSV file is parsed by a second process while this one writes
+        (:mod:`tanzuji.store.factor_stream`); ``parallel`` forces that on or off."""
         p = Path(path)
+        chosen = fmt or guess_format(p)
+        if parallel is None:
+            parallel = parallel_suits(p, chosen, self.engine)
         with _no_cycle_collection():
+            if parallel and chosen == "csv":
+                with ParallelCSV(p, self.engine) as source:
+                    return self._import(source, dataset, by, file_name=str(p), fmt=chosen,
+                                        file_sha256=_file_digest(p), replace=replace)
             parsed, chosen = read_any(p, fmt)
             if parsed.problems:
                 raise FactorDBError(f"{p}: {len(parsed.problems)} problem(s); nothing imported",
                                     parsed.problems)
-            digest = hashlib.sha256()
-            files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
-            for f in files:
-                digest.update(f.read_bytes())
             return self.import_parsed(parsed, dataset, by, file_name=str(p), fmt=chosen,
-                                      file_sha256=digest.hexdigest(), replace=replace)
+                                      file_sha256=_file_digest(p), replace=replace)
 
     def import_parsed(self, parsed: Parsed, dataset: str, by: str, *, file_name: str,
                       fmt: str, file_sha256: str, replace: bool = False) -> ImportReport:
-        report = ImportReport(dataset, file_name, fmt)
         problems = list(parsed.problems)
         seen: dict[str, int | str | None] = {}
         for record, row in zip(parsed.factors, parsed.factor_rows, strict=True):
@@ -266,6 +342,12 @@ class FactorDB:
         if problems:
             raise FactorDBError(f"{file_name}: {len(problems)} problem(s); nothing imported",
                                 problems)
+        return self._import(Records(parsed), dataset, by, file_name=file_name, fmt=fmt,
+                            file_sha256=file_sha256, replace=replace)
+
+    def _import(self, source: FactorSource, dataset: str, by: str, *, file_name: str,
+                fmt: str, file_sha256: str, replace: bool) -> ImportReport:
+        report = ImportReport(dataset, file_name, fmt)
         with transaction(self.engine) as s:
             ds = self._dataset(s, dataset)
             self._apply(s, ds, "edit", by)
@@ -273,12 +355,20 @@ class FactorDB:
                             format=fmt, imported_by=by)
             s.add(run)
             s.flush()
-            new_pks = self._import_factors(s, ds, parsed, run, by, replace, report)
-            report.processes = self._import_processes(s, ds, parsed.processes, run, by)
+            written = self._import_factors(s, ds, source, run, by, replace, report)
+            end = source.ending()
+            if end.problems:
+                raise FactorDBError(f"{file_name}: {len(end.problems)} problem(s); nothing "
+                                    "imported", end.problems)
+            report.processes = self._import_processes(s, ds, end.processes, run, by)
             run.added, run.changed = report.added, report.changed
             run.unchanged, run.withdrawn = report.unchanged, report.withdrawn
-            self._refresh_statistics(s, len(new_pks))  # before the peer queries below
-            report.flags = self._cross_validate(s, parsed.factors, new_pks)
+            if self.engine.dialect.name == "sqlite":
+                # SQLite has no statistics until asked; PostgreSQL's autovacuum analyzes the
+                # table once the import is committed (0.4 s here at 100,000 rows)
+                self._refresh_statistics(s, len(written))
+            report.flags = [f for f in source.flags(s.connection()) if f.factor_id in written]
+            self._store_flags(s, run.pk, report.flags)
             ledger.record(s, actor=by, action="import", kind="dataset", object_id=dataset,
                    payload={"import": run.pk, "file": file_name, "file_sha256": file_sha256,
                             "format": fmt, "added": report.added, "changed": report.changed,
@@ -298,95 +388,99 @@ class FactorDB:
         s.execute(sql("ANALYZE factor_versions"))
         s.execute(sql("ANALYZE release_factors"))
 
-    def _import_factors(self, s: Session, ds: Dataset, parsed: Parsed, run: ImportRun, by: str,
-                        replace: bool, report: ImportReport) -> dict[str, int]:
-        ids = [r.id for r in parsed.factors]
-        latest = self._latest_versions(s, ids)
-        foreign = [(i, row, latest[i].dataset_id)
-                   for i, row in zip(ids, parsed.factor_rows, strict=True)
-                   if i in latest and latest[i].dataset_id != ds.id]
-        if foreign:
-            raise FactorDBError(
-                f"{run.file_name}: {len(foreign)} id(s) belong to other datasets; nothing "
-                "imported",
-                [RowProblem(run.file_name, row, "id", f"id {i!r} belongs to dataset {other!r}")
-                 for i, row, other in foreign])
-        inserts: list[dict[str, Any]] = []
+    def _import_factors(self, s: Session, ds: Dataset, source: FactorSource, run: ImportRun,
+                        by: str, replace: bool, report: ImportReport) -> set[str]:
+        """Write the source's rows chunk by chunk: a new version of each factor that is new
+        or changed (a draft version no release holds yet is overwritten instead). Returns
+        the ids written."""
+        conn = s.connection()
+        created_at = _stored(conn, _FV.c.created_at, utcnow())
+        present: set[str] = set()
+        written: set[str] = set()
+        foreign: list[RowProblem] = []
         updates: list[dict[str, Any]] = []
-        for record in parsed.factors:
-            data, sha = _canonical(record)
-            old = latest.get(record.id)
-            if old is not None and old.record_sha256 == sha and not old.withdrawn:
-                report.unchanged += 1
-                continue
-            row = self._factor_row(record, data, sha, ds.id, run.pk, by)
-            if old is not None and not old.released:
-                updates.append({"pk": old.pk, **row})
-            else:
-                row["version"] = 1 if old is None else old.version + 1
-                inserts.append(row)
-            if old is None or old.withdrawn:
-                report.added += 1
-            else:
-                report.changed += 1
+        with _VersionWriter(conn, self.engine) as writer:
+            for values, rows in source.chunks():
+                latest = self._latest_versions(writer.lookups(), [v[0] for v in values])
+                inserts: list[tuple[Any, ...]] = []
+                for v, row in zip(values, rows, strict=True):
+                    fid = v[0]
+                    present.add(fid)
+                    old = latest.get(fid)
+                    if old is None or old.withdrawn:
+                        report.added += 1
+                    elif old.dataset_id != ds.id:
+                        foreign.append(RowProblem(run.file_name, row, "id", f"id {fid!r} "
+                                                  f"belongs to dataset {old.dataset_id!r}"))
+                        continue
+                    elif old.record_sha256 == v[SHA]:
+                        report.unchanged += 1
+                        continue
+                    else:
+                        report.changed += 1
+                    written.add(fid)
+                    if old is not None and not old.released:
+                        updates.append({"pk": old.pk, "import_pk": run.pk, "created_by": by,
+                                        **dict(zip(RECORD_COLUMNS, v, strict=True))})
+                    else:
+                        version = 1 if old is None else old.version + 1
+                        inserts.append((*v, ds.id, version, False, False, False, run.pk, by,
+                                        created_at))
+                if not foreign:
+                    writer.write(inserts)
+        if foreign:
+            raise FactorDBError(f"{run.file_name}: {len(foreign)} id(s) belong to other "
+                                "datasets; nothing imported", foreign)
         if replace:
-            present = set(ids)
-            for old in self._dataset_latest(s, ds.id):
-                if old.factor_id in present or old.withdrawn:
-                    continue
-                report.withdrawn += 1
-                if not old.released:
-                    s.delete(old)
-                    continue
-                inserts.append({**self._copy_row(old), "version": old.version + 1,
-                                "withdrawn": True, "import_pk": run.pk, "created_by": by})
-        if inserts:
-            now = utcnow()
-            for row in inserts:
-                row["created_at"] = now
-            _bulk_insert(s, _FV, inserts)
-            self._index_for_search(s, run.pk)
-        if updates:
+            with _VersionWriter(conn, self.engine) as writer:
+                report.withdrawn += self._withdraw_absent(s, writer, ds.id, present, run.pk,
+                                                          by, created_at)
+        if updates:  # SQLite's full-text index follows by trigger
             s.execute(update(FactorVersion).execution_options(synchronize_session=False),
                       updates)
         s.flush()
-        created = s.connection().execute(select(_FV.c.factor_id, _FV.c.pk).where(
-            _FV.c.import_pk == run.pk, _FV.c.withdrawn.is_(False)))
-        return {fid: pk for fid, pk in created}
-
-    def _index_for_search(self, s: Session, import_pk: int) -> None:
-        """Add an import's new rows to SQLite's full-text index in one statement (a trigger
-        per row is about seven times slower); PostgreSQL's trigram index updates itself."""
-        if self.engine.dialect.name == "sqlite":
-            s.execute(sql("INSERT INTO factor_fts(rowid, search_text) SELECT pk, search_text "
-                          "FROM factor_versions WHERE import_pk = :pk"), {"pk": import_pk})
+        return written
 
     @staticmethod
-    def _factor_row(record: FactorRecord, data: str, sha: str, dataset: str,
-                    import_pk: int, by: str) -> dict[str, Any]:
-        return {
-            "dataset_id": dataset, "factor_id": record.id, "record": data,
-            "record_sha256": sha, "name_en": record.name_en, "name_zh": record.name_zh,
-            "unit": record.unit, "value": record.co2e("AR6"), "kind": record.kind,
-            "geography": record.geography, "year": record.year, "cpc": record.cpc,
-            "hs": record.hs, "cn_stat_code": record.cn_stat_code,
-            "supersedes": record.supersedes, "search_text": search_text(record),
-            "import_pk": import_pk, "created_by": by,
-            "released": False, "current": False, "withdrawn": False,
-        }
+    def _store_flags(s: Session, import_pk: int, flags: list[crossval.Flag]) -> None:
+        """Record the flags against the versions this import wrote."""
+        if not flags:
+            return
+        pks: dict[str, int] = {}
+        conn = s.connection()
+        for chunk in chunks(sorted({f.factor_id for f in flags})):
+            rows = conn.execute(select(_FV.c.factor_id, _FV.c.pk).where(
+                _FV.c.import_pk == import_pk, _FV.c.withdrawn.is_(False),
+                _FV.c.factor_id.in_(chunk)))
+            pks.update((fid, pk) for fid, pk in rows)
+        s.execute(insert(QualityFlag), [
+            {"factor_pk": pks[f.factor_id], "code": f.code, "message": f.message,
+             "details": json.loads(json.dumps(f.details, default=str))} for f in flags])
 
-    @staticmethod
-    def _copy_row(old: FactorVersion) -> dict[str, Any]:
-        keep = ("dataset_id", "factor_id", "record", "record_sha256", "name_en", "name_zh",
-                "unit", "value", "kind", "geography", "year", "cpc", "hs", "cn_stat_code",
-                "supersedes", "search_text")
-        return {k: getattr(old, k) for k in keep} | {"released": False, "current": False}
+    def _withdraw_absent(self, s: Session, writer: _VersionWriter, dataset: str,
+                         present: set[str], import_pk: int, by: str, created_at: Any) -> int:
+        """Withdraw the dataset's factors a replacing import leaves out: a draft version is
+        deleted, a released one gets a withdrawn version. Returns how many."""
+        rows: list[tuple[Any, ...]] = []
+        count = 0
+        for old in self._dataset_latest(s, dataset):
+            if old.factor_id in present or old.withdrawn:
+                continue
+            count += 1
+            if not old.released:
+                s.delete(old)
+                continue
+            rows.append((*(getattr(old, c) for c in _COPIED), old.dataset_id, old.version + 1,
+                         True, False, False, import_pk, by, created_at))
+        s.flush()
+        writer.write(rows)
+        return count
 
     def _import_processes(self, s: Session, ds: Dataset, processes: list[ProcessRecord],
                           run: ImportRun, by: str) -> int:
         count = 0
         for record in processes:
-            data, sha = _canonical(record)
+            data, sha = canonical(record)
             old = s.scalars(select(ProcessVersion)
                             .where(ProcessVersion.process_id == record.id)
                             .order_by(ProcessVersion.version.desc()).limit(1)).first()
@@ -405,45 +499,25 @@ class FactorDB:
                                  import_pk=run.pk, created_by=by))
         return count
 
-    def _cross_validate(self, s: Session, records: list[FactorRecord],
-                        new_pks: dict[str, int]) -> list[crossval.Flag]:
-        """Flag the new versions against each other and the published factors of the same
-        product classes (cpc or name), in every dataset."""
-        if not new_pks:
-            return []
-        fresh = [r for r in records if r.id in new_pks]
-        cpcs = sorted({r.cpc for r in fresh if r.cpc})
-        names = sorted({r.name_en.strip().lower() for r in fresh})
-        peers: list[FactorRecord] = []
-        by_name = func.lower(FactorVersion.name_en)
-        for group, column in ((cpcs, FactorVersion.cpc), (names, by_name)):
-            for chunk in _chunks(group):
-                rows = s.scalars(select(FactorVersion.record).where(
-                    FactorVersion.current, column.in_(chunk)))
-                peers.extend(FactorRecord.model_validate_json(r) for r in rows)
-        pool = [*fresh, *(r for r in {p.id: p for p in peers}.values() if r.id not in new_pks)]
-        flags = [f for f in crossval.check(pool) if f.factor_id in new_pks]
-        if flags:
-            s.execute(insert(QualityFlag), [
-                {"factor_pk": new_pks[f.factor_id], "code": f.code, "message": f.message,
-                 "details": json.loads(json.dumps(f.details, default=str))} for f in flags])
-        return flags
-
     # -- versions ----------------------------------------------------------------------------
 
     @staticmethod
-    def _latest_versions(s: Session, ids: Sequence[str]) -> dict[str, Any]:
+    def _latest_versions(conn: Connection, ids: Sequence[str]) -> dict[str, Any]:
         """The newest version row (pk, factor_id, version, dataset_id, record_sha256,
-        released, withdrawn) of each id that exists."""
+        released, withdrawn) of each id that exists.
+
+        Every version of the ids is read and the newest kept here: a factor has few
+        versions, and a plain lookup by id is one index scan."""
         out: dict[str, Any] = {}
-        conn = s.connection()
-        for chunk in _chunks(sorted(set(ids))):
-            newest = _newest(_FV.c.factor_id.in_(chunk))
+        for chunk in chunks(sorted(set(ids))):
             rows = conn.execute(select(
                 _FV.c.pk, _FV.c.factor_id, _FV.c.version, _FV.c.dataset_id,
                 _FV.c.record_sha256, _FV.c.released, _FV.c.withdrawn,
-            ).join(newest, _is_newest(newest)))
-            out.update((r.factor_id, r) for r in rows)
+            ).where(_FV.c.factor_id.in_(chunk)))
+            for r in rows:
+                have = out.get(r.factor_id)
+                if have is None or r.version > have.version:
+                    out[r.factor_id] = r
         return out
 
     @staticmethod
@@ -555,8 +629,8 @@ class FactorDB:
             s.add(rel)
             s.flush()
             conn = s.connection()
-            _bulk_insert(s, _RF, [{"release_pk": rel.pk, "factor_pk": pk}
-                                  for pk, _, _ in members])
+            _bulk_insert(conn, _RF, ("release_pk", "factor_pk"),
+                         [(rel.pk, pk) for pk, _, _ in members])
             # touch only the rows whose flags change: on PostgreSQL every updated row is
             # rewritten with all its index entries
             in_release = select(_RF.c.factor_pk).where(_RF.c.release_pk == rel.pk)
@@ -685,7 +759,7 @@ class FactorDB:
                 else:
                     out["changed" if v.factor_id in released else "added"].append(v.factor_id)
             live = {v.pk: v.factor_id for v in pending if not v.withdrawn}
-            for chunk in _chunks([str(pk) for pk in live]):
+            for chunk in chunks([str(pk) for pk in live]):
                 rows = s.execute(select(QualityFlag.factor_pk, QualityFlag.code,
                                         QualityFlag.message)
                                  .where(QualityFlag.factor_pk.in_([int(pk) for pk in chunk])))

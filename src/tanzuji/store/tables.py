@@ -104,6 +104,11 @@ class FactorVersion(Base):
         *(Index(f"ix_factor_versions_{c}", c, sqlite_where=text(f"{c} IS NOT NULL"),
                 postgresql_where=text(f"{c} IS NOT NULL"))
           for c in ("hs", "cn_stat_code", "supersedes")),
+        # cross-validation's peers: published factors by cpc or name (migration 0010)
+        Index("ix_factor_versions_peer_cpc", "cpc", sqlite_where=text("current = 1"),
+              postgresql_where=text("current")),
+        Index("ix_factor_versions_peer_name", text("lower(name_en)"),
+              sqlite_where=text("current = 1"), postgresql_where=text("current")),
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)

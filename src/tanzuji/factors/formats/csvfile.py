@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from tanzuji.factors.formats import Parsed, RowProblem
@@ -46,10 +46,22 @@ def _records(text: str, file: str, problems: list[RowProblem]) -> Iterator[tuple
         yield state["start"], cells
 
 
-def read_csv(path: Path | str, *, name_defaults_to_id: bool = False) -> Parsed:
+def _every(items: Iterable[tuple[int, list[str]]], step: int,
+           call: Callable[[], None]) -> Iterator[tuple[int, list[str]]]:
+    """``items``, calling ``call`` before each ``step``-th item (the rows before it read)."""
+    for count, item in enumerate(items, 1):
+        if count % step == 0:
+            call()
+        yield item
+
+
+def read_csv(path: Path | str, *, name_defaults_to_id: bool = False,
+             on_rows: Callable[[Parsed], None] | None = None, every: int = 2000) -> Parsed:
     """Read a factor CSV; never raises on content, every problem is in ``Parsed.problems``.
 
-    ``name_defaults_to_id`` lets a study's factor table leave out names.
+    ``name_defaults_to_id`` lets a study's factor table leave out names. ``on_rows`` is
+    called with the growing result after about every ``every`` lines, so that a caller can
+    use the first records while the rest are read.
     """
     file = str(path)
     try:
@@ -66,10 +78,12 @@ def read_csv(path: Path | str, *, name_defaults_to_id: bool = False) -> Parsed:
         line = text[:text.index("\x00")].count("\n") + 1
         return Parsed(problems=[RowProblem(file, line, None,
                                            "contains NUL bytes: not a CSV text file")])
-    early: list[RowProblem] = []
-    parsed = parse_rows(file, _records(text, file, early),
-                        name_defaults_to_id=name_defaults_to_id)
-    parsed.problems = sorted([*early, *parsed.problems], key=_order)
+    parsed = Parsed()
+    records = _records(text, file, parsed.problems)
+    if on_rows is not None:
+        records = _every(records, every, lambda: on_rows(parsed))
+    parse_rows(file, records, name_defaults_to_id=name_defaults_to_id, into=parsed)
+    parsed.problems.sort(key=_order)
     return parsed
 
 

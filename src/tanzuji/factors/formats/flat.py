@@ -58,6 +58,8 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "origin": get_args(OriginName), "kind": get_args(Kind),
     "geography_level": get_args(GeographyLevel), "distribution": get_args(Distribution),
 }
+_CHOICE_SETS = {key: frozenset(values) for key, values in _CHOICES.items()}
+_SPREAD = frozenset(("gsd", "sigma", "sd", "min", "mode", "max"))
 # what each simple column is, so that a row is read in one pass over its cells
 _SORTS: dict[str, str] = {
     **dict.fromkeys(_TEXT[1:], "text"), **dict.fromkeys(_PROVENANCE_TEXT, "provenance"),
@@ -238,7 +240,9 @@ class FlatReader:
         gases: dict[str, float] = {}
         provenance: dict[str, Any] = {}
         column = self.header.name
-        for key, text in texts.items():  # one pass, in column order
+        # one pass, in column order; the common cells are read inline (a call per cell costs
+        # as much as the rest of the row), anything unusual goes through the checked path
+        for key, text in texts.items():
             sort = _SORTS.get(key)
             if sort is None:  # id, name_en, unit, value, spread: handled around this loop
                 if key.startswith(GAS):
@@ -249,13 +253,16 @@ class FlatReader:
             elif sort == "provenance":
                 provenance[key] = text
             elif sort == "choice":
-                data[key] = _attempt(errors, _choice, key, text, _CHOICES[key])
+                low = text.lower()
+                data[key] = low if low in _CHOICE_SETS[key] else _attempt(
+                    errors, _choice, key, text, _CHOICES[key])
             elif sort == "gwp":
                 data[key] = _attempt(errors, _gwp, text)
             elif sort == "float":
                 numbers[key] = _attempt(errors, _number, column(key), key, text)
             elif sort == "int":
-                ints[key] = _attempt(errors, _whole, column(key), key, text)
+                ints[key] = int(text) if text.isascii() and text.isdigit() else _attempt(
+                    errors, _whole, column(key), key, text)
             else:
                 dates[key] = _attempt(errors, _date, column(key), key, text)
         if errors:
@@ -265,13 +272,16 @@ class FlatReader:
         if "year" in ints:
             data["year"] = ints["year"]
         data.update({k: v for k, v in dates.items() if k != "published"})
-        data["gases"] = gases
+        if gases:
+            data["gases"] = gases
         _attempt(errors, self._value_and_unit, texts, data)
         if "value" not in data and not gases and not errors:
             errors.append(_RowError("value", "give a value (kg CO2e per unit) or at least one "
                                     "gas column"))
-        _attempt(errors, self._spread, texts, numbers, data)
-        _attempt(errors, self._dqr, ints, data)
+        if "distribution" in texts or not numbers.keys().isdisjoint(_SPREAD):
+            _attempt(errors, self._spread, texts, numbers, data)
+        if not ints.keys().isdisjoint(_DQR_COLUMNS):
+            _attempt(errors, self._dqr, ints, data)
         if "sample_size" in ints:
             provenance["sample_size"] = ints["sample_size"]
         if "published" in dates:
@@ -470,12 +480,14 @@ def parse_rows(
     row_word: str = "line",
     name_defaults_to_id: bool = False,
     skip_examples: bool = False,
+    into: Parsed | None = None,
 ) -> Parsed:
     """Read a flat table: the first non-blank row is the header; ``rows`` yields
-    (line or row number, cells). Problems name ``locate(number, column)``."""
+    (line or row number, cells). Problems name ``locate(number, column)``. The records and
+    problems go to ``into`` (a new Parsed by default), which is returned."""
     where: Locate = locate or (lambda number, _column: number)
     reader: FlatReader | None = None
-    parsed = Parsed()
+    parsed = Parsed() if into is None else into
     for number, cells in rows:
         if reader is None:
             if not any(cell_text(c) for c in cells):
