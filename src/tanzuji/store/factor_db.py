@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
     Engine,
+    String,
     Table,
     and_,
+    any_,
     bindparam,
     func,
     insert,
@@ -509,11 +512,16 @@ class FactorDB:
         Every version of the ids is read and the newest kept here: a factor has few
         versions, and a plain lookup by id is one index scan."""
         out: dict[str, Any] = {}
-        for chunk in chunks(sorted(set(ids))):
-            rows = conn.execute(select(
-                _FV.c.pk, _FV.c.factor_id, _FV.c.version, _FV.c.dataset_id,
-                _FV.c.record_sha256, _FV.c.released, _FV.c.withdrawn,
-            ).where(_FV.c.factor_id.in_(chunk)))
+        columns = (_FV.c.pk, _FV.c.factor_id, _FV.c.version, _FV.c.dataset_id,
+                   _FV.c.record_sha256, _FV.c.released, _FV.c.withdrawn)
+        if conn.dialect.name == "postgresql":  # one array parameter: nothing to plan per id
+            groups: Iterable[Sequence[str]] = [sorted(set(ids))]
+            match = _FV.c.factor_id == any_(bindparam("ids", type_=ARRAY(String)))
+        else:
+            groups = chunks(sorted(set(ids)))
+            match = _FV.c.factor_id.in_(bindparam("ids", expanding=True))
+        for group in groups:
+            rows = conn.execute(select(*columns).where(match), {"ids": list(group)})
             for r in rows:
                 have = out.get(r.factor_id)
                 if have is None or r.version > have.version:

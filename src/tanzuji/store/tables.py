@@ -133,7 +133,8 @@ class FactorVersion(Base):
     cn_stat_code: Mapped[str | None] = mapped_column(String(30))
     supersedes: Mapped[str | None] = mapped_column(String(200))
     search_text: Mapped[str] = mapped_column(Text)
-    import_pk: Mapped[int | None] = mapped_column(ForeignKey("imports.pk"), index=True)
+    # no index: nothing looks versions up by import (migration 0010 dropped it)
+    import_pk: Mapped[int | None] = mapped_column(ForeignKey("imports.pk"))
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
