@@ -73,7 +73,6 @@ _RF = Base.metadata.tables["release_factors"]
 # a new version row: the record's columns, then where and by whom it was written
 _INSERT_COLUMNS = (*RECORD_COLUMNS, "dataset_id", "version", "withdrawn", "released", "current",
                    "import_pk", "created_by", "created_at")
-_COPIED = RECORD_COLUMNS  # what a withdrawn version keeps of the version it withdraws
 
 
 class FactorDBError(ValueError):
@@ -322,7 +321,7 @@ class FactorDB:
         if parallel is None:
             parallel = parallel_suits(p, chosen, self.engine)
         with _no_cycle_collection():
-            if parallel and chosen == "csv":
+            if parallel and chosen == "csv" and p.is_file():
                 with ParallelCSV(p, self.engine) as source:
                     return self._import(source, dataset, by, file_name=str(p), fmt=chosen,
                                         file_sha256=_file_digest(p), replace=replace)
@@ -473,8 +472,9 @@ class FactorDB:
             if not old.released:
                 s.delete(old)
                 continue
-            rows.append((*(getattr(old, c) for c in _COPIED), old.dataset_id, old.version + 1,
-                         True, False, False, import_pk, by, created_at))
+            kept = (getattr(old, c) for c in RECORD_COLUMNS)
+            rows.append((*kept, old.dataset_id, old.version + 1, True, False, False, import_pk,
+                         by, created_at))
         s.flush()
         writer.write(rows)
         return count
