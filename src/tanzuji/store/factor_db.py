@@ -143,16 +143,23 @@ def _bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
     what the driver takes (see :func:`_stored`)."""
     if not rows:
         return
-    names = ", ".join(columns)
     if conn.dialect.name == "postgresql":
-        raw: Any = conn.connection.dbapi_connection
-        with raw.cursor() as cursor, cursor.copy(
-                f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        with _copy_into(conn, table, columns) as copy:
             for row in rows:
                 copy.write_row(row)
         return
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES "
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
                          f"({', '.join('?' * len(columns))})", list(rows))
+
+
+@contextmanager
+def _copy_into(conn: Connection, table: Table, columns: Sequence[str]) -> Iterator[Any]:
+    """A ``COPY table (columns) FROM STDIN`` on ``conn`` (PostgreSQL): write rows with
+    ``write_row``; leaving ends it, or aborts it on an error."""
+    raw: Any = conn.connection.dbapi_connection
+    with raw.cursor() as cursor, cursor.copy(
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        yield copy
 
 
 class _VersionWriter:
@@ -199,11 +206,8 @@ class _VersionWriter:
             return
         if not self.sqlite:
             if self._copy is None:
-                raw: Any = self.conn.connection.dbapi_connection
-                cursor = self._stack.enter_context(raw.cursor())
-                names = ", ".join(_INSERT_COLUMNS)
                 self._copy = self._stack.enter_context(
-                    cursor.copy(f"COPY {_FV.name} ({names}) FROM STDIN"))
+                    _copy_into(self.conn, _FV, _INSERT_COLUMNS))
             for row in rows:
                 self._copy.write_row(row)
             return
